@@ -1,0 +1,108 @@
+"""Economic operators, the people who work for them, and representatives' mandates."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from openaeo.accounts.roles import MandateScope, OperatorRole
+
+
+class EconomicOperator(models.Model):
+    """A business that may apply for, or hold, AEO status."""
+
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    identifier = models.CharField(
+        _("identifier"), max_length=40, unique=True, help_text=_("TIN or EORI-style number")
+    )
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2"))
+    created_at = models.DateTimeField(_("created"))
+
+    class Meta:
+        ordering = ["legal_name"]
+        verbose_name = _("economic operator")
+        verbose_name_plural = _("economic operators")
+
+    def __str__(self):
+        return self.legal_name
+
+
+class OperatorMembership(models.Model):
+    """A person working for an operator, with one role there."""
+
+    operator = models.ForeignKey(
+        EconomicOperator, on_delete=models.PROTECT, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="operator_memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=OperatorRole.choices)
+    added_at = models.DateTimeField(_("added"))
+
+    class Meta:
+        ordering = ["operator__legal_name", "user__email"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["operator", "user"], name="one_membership_per_person")
+        ]
+
+    def __str__(self):
+        return f"{self.user} - {self.get_role_display()} - {self.operator}"
+
+
+class MandateQuerySet(models.QuerySet):
+    def in_force(self, on: dt.date):
+        return self.filter(revoked_at__isnull=True, valid_from__lte=on, valid_until__gte=on)
+
+
+class Mandate(models.Model):
+    """Authority an owner grants a representative (broker, consultant) to act for the operator."""
+
+    operator = models.ForeignKey(
+        EconomicOperator, on_delete=models.PROTECT, related_name="mandates"
+    )
+    representative = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="mandates_held"
+    )
+    scopes = models.JSONField(_("scope"), default=list)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = MandateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-granted_at"]
+        verbose_name = _("mandate")
+        verbose_name_plural = _("mandates")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gte=models.F("valid_from")),
+                name="mandate_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.representative} for {self.operator}"
+
+    def scope_labels(self) -> list[str]:
+        labels = dict(MandateScope.choices)
+        return [str(labels.get(scope, scope)) for scope in self.scopes]
+
+    def status(self, on: dt.date) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if on < self.valid_from:
+            return "future"
+        if on > self.valid_until:
+            return "expired"
+        return "in_force"

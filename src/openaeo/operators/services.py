@@ -1,0 +1,189 @@
+"""Writes for operators: registration, colleagues and mandates, each with its audit event."""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from openaeo.accounts.roles import MandateScope, OperatorRole
+from openaeo.common import clock
+from openaeo.common.audit import record_event
+from openaeo.operators import policy
+from openaeo.operators.models import EconomicOperator, Mandate, OperatorMembership
+
+
+def operator_register(*, actor, legal_name: str, identifier: str, country: str) -> EconomicOperator:
+    """Register a business; the person registering it becomes its owner."""
+    identifier = identifier.strip().upper()
+    if EconomicOperator.objects.filter(identifier=identifier).exists():
+        raise ValidationError(
+            {"identifier": _("A business with this identifier is already registered.")}
+        )
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            operator = EconomicOperator.objects.create(
+                legal_name=legal_name.strip(),
+                identifier=identifier,
+                country=country.upper(),
+                created_at=now,
+            )
+            OperatorMembership.objects.create(
+                operator=operator, user=actor, role=OperatorRole.OWNER, added_at=now
+            )
+            record_event(
+                actor=actor,
+                acting_for=operator,
+                action="operator.register",
+                obj=operator,
+                after={
+                    "legal_name": operator.legal_name,
+                    "identifier": operator.identifier,
+                    "country": operator.country,
+                    "owner": actor.email,
+                },
+            )
+    except IntegrityError as error:  # a concurrent registration of the same identifier
+        raise ValidationError(
+            {"identifier": _("A business with this identifier is already registered.")}
+        ) from error
+    return operator
+
+
+def _existing_person(email: str):
+    user = get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        raise ValidationError(
+            {
+                "email": _(
+                    "Nobody with this e-mail address has an OpenAEO account yet. Ask them "
+                    "to sign up first, then add them here."
+                )
+            }
+        )
+    return user
+
+
+def membership_add(
+    *, actor, operator: EconomicOperator, email: str, role: str
+) -> OperatorMembership:
+    if not policy.can_manage_people(actor, operator):
+        raise PermissionDenied
+    if role not in OperatorRole.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    user = _existing_person(email)
+    if user.staff_roles:
+        raise ValidationError({"email": _("Customs staff cannot work for a business here.")})
+    if OperatorMembership.objects.filter(operator=operator, user=user).exists():
+        raise ValidationError({"email": _("This person already works for this business here.")})
+    with transaction.atomic():
+        membership = OperatorMembership.objects.create(
+            operator=operator, user=user, role=role, added_at=clock.now()
+        )
+        record_event(
+            actor=actor,
+            acting_for=operator,
+            action="operator.member_add",
+            obj=membership,
+            after={"email": user.email, "role": role},
+        )
+    return membership
+
+
+def membership_remove(*, actor, membership: OperatorMembership) -> None:
+    operator = membership.operator
+    if not policy.can_manage_people(actor, operator):
+        raise PermissionDenied
+    with transaction.atomic():
+        owners = OperatorMembership.objects.select_for_update().filter(
+            operator=operator, role=OperatorRole.OWNER
+        )
+        if membership.role == OperatorRole.OWNER and owners.count() <= 1:
+            raise ValidationError(
+                _(
+                    "A business needs at least one owner. Add another owner before removing this one."
+                )
+            )
+        record_event(
+            actor=actor,
+            acting_for=operator,
+            action="operator.member_remove",
+            obj=membership,
+            before={"email": membership.user.email, "role": membership.role},
+        )
+        membership.delete()
+
+
+def mandate_grant(
+    *,
+    actor,
+    operator: EconomicOperator,
+    email: str,
+    scopes: list[str],
+    valid_until: dt.date,
+    valid_from: dt.date | None = None,
+) -> Mandate:
+    """The owner authorises a representative (broker, consultant) to act for the business."""
+    if not policy.can_manage_people(actor, operator):
+        raise PermissionDenied
+    today = clock.today()
+    valid_from = valid_from or today
+    errors = {}
+    if not scopes or not set(scopes) <= set(MandateScope.values):
+        errors["scopes"] = _("Choose at least one thing the representative may do.")
+    if valid_until < valid_from:
+        errors["valid_until"] = _("The end date must be on or after the start date.")
+    elif valid_until < today:
+        errors["valid_until"] = _("The end date is in the past.")
+    if errors:
+        raise ValidationError(errors)
+    representative = _existing_person(email)
+    if representative.staff_roles:
+        raise ValidationError({"email": _("Customs staff cannot act as representatives.")})
+    with transaction.atomic():
+        mandate = Mandate.objects.create(
+            operator=operator,
+            representative=representative,
+            scopes=sorted(set(scopes)),
+            valid_from=valid_from,
+            valid_until=valid_until,
+            granted_by=actor,
+            granted_at=clock.now(),
+        )
+        record_event(
+            actor=actor,
+            acting_for=operator,
+            action="mandate.grant",
+            obj=mandate,
+            after={
+                "representative": representative.email,
+                "scopes": mandate.scopes,
+                "valid_from": valid_from,
+                "valid_until": valid_until,
+            },
+        )
+    return mandate
+
+
+def mandate_revoke(*, actor, mandate: Mandate, reason: str = "") -> Mandate:
+    if not policy.can_manage_people(actor, mandate.operator):
+        raise PermissionDenied
+    with transaction.atomic():
+        mandate = Mandate.objects.select_for_update().get(pk=mandate.pk)
+        if mandate.revoked_at is not None:
+            return mandate  # a second click changes nothing
+        mandate.revoked_at = clock.now()
+        mandate.revoked_by = actor
+        mandate.save(update_fields=["revoked_at", "revoked_by"])
+        record_event(
+            actor=actor,
+            acting_for=mandate.operator,
+            action="mandate.revoke",
+            obj=mandate,
+            before={"status": "in_force"},
+            after={"status": "revoked"},
+            reason=reason,
+        )
+    return mandate

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from openaeo.operators import views
+
+app_name = "operators"
+
+urlpatterns = [
+    path("", views.operator_list, name="list"),
+    path("register/", views.operator_register, name="register"),
+    path("<int:operator_id>/", views.operator_detail, name="detail"),
+    path("<int:operator_id>/members/", views.member_add, name="member_add"),
+    path(
+        "<int:operator_id>/members/<int:membership_id>/remove/",
+        views.member_remove,
+        name="member_remove",
+    ),
+    path("<int:operator_id>/mandates/", views.mandate_grant, name="mandate_grant"),
+    path(
+        "<int:operator_id>/mandates/<int:mandate_id>/revoke/",
+        views.mandate_revoke,
+        name="mandate_revoke",
+    ),
+]

@@ -1,0 +1,145 @@
+"""The business's own pages: its list, registration, colleagues and representatives."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from openaeo.common import clock
+from openaeo.operators import policy, selectors, services
+from openaeo.operators.forms import MandateGrantForm, MemberAddForm, OperatorRegisterForm
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def operator_list(request):
+    operators = selectors.operators_of(request.user).order_by("legal_name")
+    return render(request, "operators/operator_list.html", {"operators": operators})
+
+
+def operator_register(request):
+    form = OperatorRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operator = services.operator_register(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is registered. You are its owner.") % {"name": operator.legal_name},
+            )
+            return redirect("operators:detail", operator_id=operator.pk)
+    return render(request, "operators/operator_register.html", {"form": form})
+
+
+def operator_detail(request, operator_id: int):
+    operator = selectors.operator_visible_to(request.user, operator_id)
+    can_manage = policy.can_manage_people(request.user, operator)
+    return render(
+        request,
+        "operators/operator_detail.html",
+        {
+            "operator": operator,
+            "members": selectors.members_of(operator),
+            "mandates": selectors.mandates_of(operator),
+            "today": clock.today(),
+            "can_manage": can_manage,
+            "member_form": MemberAddForm() if can_manage else None,
+            "mandate_form": MandateGrantForm() if can_manage else None,
+            "my_role": policy.membership_role(request.user, operator),
+        },
+    )
+
+
+def _detail_with_form(request, operator, **forms_):
+    context = {
+        "operator": operator,
+        "members": selectors.members_of(operator),
+        "mandates": selectors.mandates_of(operator),
+        "today": clock.today(),
+        "can_manage": True,
+        "member_form": MemberAddForm(),
+        "mandate_form": MandateGrantForm(),
+        "my_role": policy.membership_role(request.user, operator),
+    }
+    context.update(forms_)
+    return render(request, "operators/operator_detail.html", context, status=400)
+
+
+@require_POST
+def member_add(request, operator_id: int):
+    operator = selectors.operator_managed_by(request.user, operator_id)
+    form = MemberAddForm(request.POST)
+    if form.is_valid():
+        try:
+            membership = services.membership_add(
+                actor=request.user, operator=operator, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(email)s now works for this business here.") % {"email": membership.user.email},
+            )
+            return redirect("operators:detail", operator_id=operator.pk)
+    return _detail_with_form(request, operator, member_form=form)
+
+
+@require_POST
+def member_remove(request, operator_id: int, membership_id: int):
+    operator = selectors.operator_managed_by(request.user, operator_id)
+    membership = get_object_or_404(selectors.members_of(operator), pk=membership_id)
+    try:
+        services.membership_remove(actor=request.user, membership=membership)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(email)s no longer works for this business here.")
+            % {"email": membership.user.email},
+        )
+    return redirect("operators:detail", operator_id=operator.pk)
+
+
+@require_POST
+def mandate_grant(request, operator_id: int):
+    operator = selectors.operator_managed_by(request.user, operator_id)
+    form = MandateGrantForm(request.POST)
+    if form.is_valid():
+        try:
+            mandate = services.mandate_grant(
+                actor=request.user, operator=operator, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(email)s may now act for this business until %(date)s.")
+                % {"email": mandate.representative.email, "date": mandate.valid_until},
+            )
+            return redirect("operators:detail", operator_id=operator.pk)
+    return _detail_with_form(request, operator, mandate_form=form)
+
+
+@require_POST
+def mandate_revoke(request, operator_id: int, mandate_id: int):
+    operator = selectors.operator_managed_by(request.user, operator_id)
+    mandate = get_object_or_404(selectors.mandates_of(operator), pk=mandate_id)
+    services.mandate_revoke(
+        actor=request.user, mandate=mandate, reason=request.POST.get("reason", "")[:500]
+    )
+    messages.success(
+        request, _("The mandate of %(email)s is revoked.") % {"email": mandate.representative.email}
+    )
+    return redirect("operators:detail", operator_id=operator.pk)

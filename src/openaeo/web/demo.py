@@ -1,0 +1,193 @@
+"""Demonstration data: one account per role, offices and a few small businesses.
+
+Loaded through the same services as real use, so the demo's audit trail is a
+real chain. Idempotent: every object is looked up by a natural key first.
+"""
+
+import base64
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from openaeo.accounts import services as account_services
+from openaeo.accounts.models import Office
+from openaeo.accounts.roles import MandateScope, OperatorRole, StaffRole
+from openaeo.common import clock
+from openaeo.operators import services as operator_services
+from openaeo.operators.models import EconomicOperator, Mandate, OperatorMembership
+
+DEMO_PASSWORD = "aeo-demo-2026"  # noqa: S105 - printed by `make run` for the demo accounts
+DEMO_DOMAIN = "demo.openaeo.test"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    full_name: str
+    role_label: str
+    staff_role: str | None = None
+    office: str = "HQ"
+
+
+OFFICES = [
+    ("HQ", "AEO Unit, Customs Headquarters"),
+    ("PORT", "Seaport Customs Office"),
+    ("AIR", "International Airport Customs Office"),
+]
+
+ACCOUNTS = [
+    DemoAccount(
+        f"owner@{DEMO_DOMAIN}", "Amina Njoroge", "Trader: owner of a micro coffee exporter"
+    ),
+    DemoAccount(
+        f"editor@{DEMO_DOMAIN}", "Brian Otieno", "Trader: editor (prepares the application)"
+    ),
+    DemoAccount(f"viewer@{DEMO_DOMAIN}", "Chloe Wanjiru", "Trader: viewer"),
+    DemoAccount(
+        f"broker@{DEMO_DOMAIN}", "Daniel Mutua", "Representative: customs broker with a mandate"
+    ),
+    DemoAccount(
+        f"manager@{DEMO_DOMAIN}",
+        "Esther Kamau",
+        "Customs: programme manager",
+        StaffRole.PROGRAMME_MANAGER,
+    ),
+    DemoAccount(
+        f"validator@{DEMO_DOMAIN}",
+        "Farid Hassan",
+        "Customs: validator (seaport office)",
+        StaffRole.VALIDATOR,
+        "PORT",
+    ),
+    DemoAccount(
+        f"supervisor@{DEMO_DOMAIN}",
+        "Grace Achieng",
+        "Customs: supervisor (seaport office)",
+        StaffRole.SUPERVISOR,
+        "PORT",
+    ),
+    DemoAccount(
+        f"helpdesk@{DEMO_DOMAIN}",
+        "Hassan Ali",
+        "Customs: relationship manager",
+        StaffRole.RELATIONSHIP_MANAGER,
+    ),
+    DemoAccount(f"auditor@{DEMO_DOMAIN}", "Irene Chebet", "Customs: auditor", StaffRole.AUDITOR),
+    DemoAccount(
+        f"admin@{DEMO_DOMAIN}", "Joseph Kiprop", "Customs: administrator", StaffRole.ADMINISTRATOR
+    ),
+]
+
+OPERATORS = [
+    # identifier, legal name, country, owner's e-mail
+    ("KE-P051234567A", "Kahawa Bora Coffee Exporters Ltd", "KE", f"owner@{DEMO_DOMAIN}"),
+    ("KE-P051234568B", "Pwani Freight Forwarders", "KE", f"owner@{DEMO_DOMAIN}"),
+]
+
+
+def demo_totp_secret(email: str) -> str:
+    """A stable TOTP secret per demo account, derived from this installation's SECRET_KEY."""
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:demo-totp:{email}".encode()).digest()
+    return base64.b32encode(digest[:20]).decode("ascii")
+
+
+def current_totp_code(email: str, at: dt.datetime | None = None) -> str:
+    from allauth.mfa import app_settings
+
+    moment = at or clock.now()
+    return format_hotp_value(
+        hotp_value(demo_totp_secret(email), int(moment.timestamp()) // app_settings.TOTP_PERIOD)
+    )
+
+
+def _person(account: DemoAccount):
+    User = get_user_model()
+    user = User.objects.filter(email=account.email).first()
+    if user is None:
+        user = User.objects.create_user(account.email, DEMO_PASSWORD, full_name=account.full_name)
+    EmailAddress.objects.get_or_create(
+        user=user, email=account.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def load() -> dict[str, int]:
+    """Create whatever is missing; return how many objects of each kind were created."""
+    created = {"offices": 0, "people": 0, "operators": 0, "memberships": 0, "mandates": 0}
+    with transaction.atomic():
+        offices = {}
+        for code, name in OFFICES:
+            office = Office.objects.filter(code=code).first()
+            if office is None:
+                office = account_services.office_create(
+                    actor=None, code=code, name=name, country="KE"
+                )
+                created["offices"] += 1
+            offices[code] = office
+
+        people = {}
+        for account in ACCOUNTS:
+            existed = get_user_model().objects.filter(email=account.email).exists()
+            user = _person(account)
+            created["people"] += 0 if existed else 1
+            people[account.email] = user
+            if account.staff_role:
+                if account.staff_role not in user.staff_roles:
+                    account_services.staff_role_grant(
+                        actor=None,
+                        user=user,
+                        office=offices[account.office],
+                        role=account.staff_role,
+                    )
+                if account.staff_role == StaffRole.ADMINISTRATOR and not user.is_superuser:
+                    user.is_staff = user.is_superuser = True
+                    user.save(update_fields=["is_staff", "is_superuser"])
+                if not Authenticator.objects.filter(
+                    user=user, type=Authenticator.Type.TOTP
+                ).exists():
+                    TOTP.activate(user, demo_totp_secret(account.email))
+
+        for identifier, legal_name, country, owner_email in OPERATORS:
+            if EconomicOperator.objects.filter(identifier=identifier).exists():
+                continue
+            operator_services.operator_register(
+                actor=people[owner_email],
+                legal_name=legal_name,
+                identifier=identifier,
+                country=country,
+            )
+            created["operators"] += 1
+
+        coffee = EconomicOperator.objects.get(identifier=OPERATORS[0][0])
+        owner = people[f"owner@{DEMO_DOMAIN}"]
+        for email, role in [
+            (f"editor@{DEMO_DOMAIN}", OperatorRole.EDITOR),
+            (f"viewer@{DEMO_DOMAIN}", OperatorRole.VIEWER),
+        ]:
+            if not OperatorMembership.objects.filter(operator=coffee, user=people[email]).exists():
+                operator_services.membership_add(
+                    actor=owner, operator=coffee, email=email, role=role
+                )
+                created["memberships"] += 1
+        broker = people[f"broker@{DEMO_DOMAIN}"]
+        if (
+            not Mandate.objects.in_force(clock.today())
+            .filter(operator=coffee, representative=broker)
+            .exists()
+        ):
+            operator_services.mandate_grant(
+                actor=owner,
+                operator=coffee,
+                email=broker.email,
+                scopes=[MandateScope.PREPARE, MandateScope.CORRESPOND],
+                valid_until=clock.today() + dt.timedelta(days=365),
+            )
+            created["mandates"] += 1
+    return created

@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand
+
+from openaeo.web import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demonstration data (idempotent). With --accounts, print the demo accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--accounts",
+            action="store_true",
+            help="Only print the demo accounts and how to sign in.",
+        )
+
+    def handle(self, *args, accounts, **options):
+        if not accounts:
+            created = demo.load()
+            summary = ", ".join(f"{count} {kind}" for kind, count in created.items() if count)
+            self.stdout.write(f"Demo data loaded ({summary or 'nothing new: already there'}).")
+            return
+        self.stdout.write("")
+        self.stdout.write(f"Demo accounts (password for all: {demo.DEMO_PASSWORD})")
+        for account in demo.ACCOUNTS:
+            self.stdout.write(f"  {account.email:<34} {account.role_label}")
+        self.stdout.write(
+            "Customs staff always sign in with a second factor. For a demo account, print the\n"
+            "current six-digit code with:  .venv/bin/python manage.py demo_totp validator@"
+            f"{demo.DEMO_DOMAIN}\n"
+        )

@@ -1,0 +1,47 @@
+"""The navigation each person sees, built from the same rules that guard the routes.
+
+A link appears only when the route policy would let the person through, so the
+menu can never promise a page that answers 403.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from openaeo.common.permissions import rule_for
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+_TRADER_ITEMS = [
+    NavItem(_("Overview"), "web:dashboard"),
+    NavItem(_("My businesses"), "operators:list"),
+    NavItem(_("API tokens"), "accounts:tokens"),
+]
+_STAFF_ITEMS = [
+    NavItem(_("Overview"), "web:dashboard"),
+    NavItem(_("Offices and colleagues"), "accounts:offices"),
+    NavItem(_("Audit trail"), "audit:list"),
+    NavItem(_("API tokens"), "accounts:tokens"),
+    NavItem(_("Administration"), "admin:index"),
+]
+_PUBLIC_ITEMS = [
+    NavItem(_("What is AEO?"), "web:home"),
+    NavItem(_("Who does what"), "web:roles"),
+]
+
+
+def items_for(user) -> list[NavItem]:
+    if not user.is_authenticated:
+        return _PUBLIC_ITEMS
+    candidates = _STAFF_ITEMS if user.staff_roles else _TRADER_ITEMS
+    return [item for item in candidates if rule_for(item.url_name).allows(user)]
