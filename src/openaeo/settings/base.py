@@ -13,7 +13,7 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from openaeo.settings.environment import env_bool, env_list, read_secret_key
+from openaeo.settings.environment import env_bool, env_list, mail_settings, read_secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = Path(os.environ.get("OPENAEO_HOME", PACKAGE_DIR.parent.parent)).resolve()
@@ -238,14 +238,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Mail: files under var/mail in development, SMTP in production, chosen by
-# EMAIL_BACKEND. Every message is sent by a background task (openaeo.common.mail).
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
-EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# EMAIL_BACKEND ("file", "smtp" or a dotted backend path). Every message is sent
+# by a background task (openaeo.common.mail).
+MAILERS = {"default": mail_settings(VAR_DIR)}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OpenAEO <no-reply@openaeo.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -45,3 +45,32 @@ def read_secret_key(var_dir: Path) -> str:
 
 def new_secret() -> str:
     return secrets.token_urlsafe(50)
+
+
+_MAIL_BACKENDS = {
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}
+
+
+def mail_settings(var_dir: Path) -> dict:
+    """One MAILERS entry from EMAIL_* environment variables (docs/operations.md#mail)."""
+    name = os.environ.get("EMAIL_BACKEND", "file")
+    backend = _MAIL_BACKENDS.get(name, name)
+    options: dict = {}
+    if backend == _MAIL_BACKENDS["file"]:
+        options["file_path"] = os.environ.get("EMAIL_FILE_PATH", str(var_dir / "mail"))
+    elif backend == _MAIL_BACKENDS["smtp"]:
+        if not os.environ.get("EMAIL_HOST"):
+            raise ImproperlyConfigured("EMAIL_BACKEND=smtp needs EMAIL_HOST")
+        options = {
+            "host": os.environ["EMAIL_HOST"],
+            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+            "use_ssl": env_bool("EMAIL_USE_SSL", default=False),
+            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
+        }
+    return {"BACKEND": backend, "OPTIONS": options}

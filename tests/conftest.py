@@ -1,0 +1,66 @@
+"""Fixtures shared by every Django test: one person per role, and a way to sign them in."""
+
+import pytest
+from allauth.mfa.models import Authenticator  # noqa: F401 - ensures allauth.mfa models load
+
+from openaeo.accounts.roles import OperatorRole, StaffRole
+from tests import factories
+
+
+@pytest.fixture
+def operator(db):
+    return factories.OperatorFactory()
+
+
+@pytest.fixture
+def other_operator(db):
+    return factories.OperatorFactory()
+
+
+@pytest.fixture
+def people(db, operator, other_operator):
+    """Every role of the foundation issue, against `operator` where a role is per-operator.
+
+    Keys are the role names used by the permission matrix.
+    """
+    office = factories.OfficeFactory(code="PORT")
+    other_office = factories.OfficeFactory(code="AIR")
+    owner = factories.make_member(operator, OperatorRole.OWNER)
+    representative = factories.UserFactory()
+    factories.make_mandate(
+        operator, representative, scopes=["prepare", "correspond"], granted_by=owner
+    )
+    return {
+        "anonymous": None,
+        "newcomer": factories.UserFactory(),
+        "owner": owner,
+        "editor": factories.make_member(operator, OperatorRole.EDITOR),
+        "viewer": factories.make_member(operator, OperatorRole.VIEWER),
+        "representative": representative,
+        "other_owner": factories.make_member(other_operator, OperatorRole.OWNER),
+        StaffRole.PROGRAMME_MANAGER.value: factories.make_staff(
+            StaffRole.PROGRAMME_MANAGER, office=office
+        ),
+        StaffRole.VALIDATOR.value: factories.make_staff(StaffRole.VALIDATOR, office=office),
+        "validator_elsewhere": factories.make_staff(StaffRole.VALIDATOR, office=other_office),
+        StaffRole.SUPERVISOR.value: factories.make_staff(StaffRole.SUPERVISOR, office=office),
+        StaffRole.RELATIONSHIP_MANAGER.value: factories.make_staff(
+            StaffRole.RELATIONSHIP_MANAGER, office=office
+        ),
+        StaffRole.AUDITOR.value: factories.make_staff(StaffRole.AUDITOR, office=office),
+        StaffRole.ADMINISTRATOR.value: factories.make_staff(StaffRole.ADMINISTRATOR, office=office),
+    }
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)` returns a test client signed in as `user` (anonymous for None)."""
+    from django.test import Client
+
+    def make(user):
+        new_client = Client()
+        if user is not None:
+            new_client.force_login(user)
+        return new_client
+
+    return make
