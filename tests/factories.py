@@ -8,8 +8,9 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
-from openaeo.accounts.models import Office, StaffAssignment, User
+from openaeo.accounts.models import Office, User
 from openaeo.accounts.roles import OperatorRole
+from openaeo.accounts.services import staff_role_grant
 from openaeo.operators.models import EconomicOperator, Mandate, OperatorMembership
 
 PASSWORD = "correct-horse-battery"
@@ -46,8 +47,8 @@ class OfficeFactory(factory.django.DjangoModelFactory):
 
 def make_staff(role: str, *, office: Office | None = None, all_offices=False, mfa=True) -> User:
     user = UserFactory(email=f"{role}.{User.objects.count()}@customs.test")
-    StaffAssignment.objects.create(
-        user=user, office=office or OfficeFactory(), role=role, all_offices=all_offices
+    staff_role_grant(
+        actor=None, user=user, office=office or OfficeFactory(), role=role, all_offices=all_offices
     )
     if mfa:
         TOTP.activate(user, TOTP_SECRET)

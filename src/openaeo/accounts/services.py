@@ -53,6 +53,10 @@ def staff_role_grant(
         assignment.active = True
         assignment.all_offices = all_offices
         assignment.save()
+        if role == StaffRole.ADMINISTRATOR and not (user.is_staff and user.is_superuser):
+            # Administrators manage the system through Django's admin site.
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
         record_event(
             actor=actor,
             action="staff.role_grant",
@@ -67,6 +71,14 @@ def staff_role_grant(
         )
     user.__dict__.pop("staff_roles", None)
     return assignment
+
+
+def person_create(*, actor: User | None, email: str, full_name: str = "", password=None) -> User:
+    """Create an account for a person (administrators for staff, the demo loader)."""
+    with transaction.atomic():
+        user = User.objects.create_user(email, password, full_name=full_name)
+        record_event(actor=actor, action="account.create", obj=user, after={"email": user.email})
+    return user
 
 
 def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:

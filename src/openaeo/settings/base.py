@@ -28,7 +28,6 @@ INSTALLED_APPS = [
     "openaeo.common",
     "openaeo.accounts",
     "openaeo.operators",
-    "openaeo.web",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -43,6 +42,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.openid_connect",
     "django_tasks_db",
     "ninja",
+    # Last, so that its ready() runs after the admin has discovered every app.
+    "openaeo.web",
 ]
 
 MIDDLEWARE = [

@@ -9,3 +9,7 @@ class WebConfig(AppConfig):
 
     def ready(self):
         from openaeo.web import policy  # noqa: F401
+        from openaeo.web.admin_cleanup import unregister_unaudited_admins
+
+        # Runs after django.contrib.admin's autodiscovery: this app is listed last.
+        unregister_unaudited_admins()

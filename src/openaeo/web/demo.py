@@ -146,9 +146,6 @@ def load() -> dict[str, int]:
                         office=offices[account.office],
                         role=account.staff_role,
                     )
-                if account.staff_role == StaffRole.ADMINISTRATOR and not user.is_superuser:
-                    user.is_staff = user.is_superuser = True
-                    user.save(update_fields=["is_staff", "is_superuser"])
                 if not Authenticator.objects.filter(
                     user=user, type=Authenticator.Type.TOTP
                 ).exists():

@@ -1,0 +1,234 @@
+"""Every route has a rule, and every rule is checked for every role.
+
+Two guarantees:
+1. Each URL pattern of the project resolves to a rule in some app's policy
+   module. A new route without one fails `test_every_route_has_a_policy`, and
+   one of our own that is missing from EXPECTED below fails
+   `test_every_own_route_is_in_the_matrix`.
+2. For every route of ours and every role, the response is the expected one:
+   allowed, or refused with 403/404 (302 to sign-in for anonymous visitors),
+   and an object another trader may not see answers exactly like one that does
+   not exist.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from openaeo.common.permissions import rule_for
+
+ROLES = [
+    "anonymous",
+    "newcomer",
+    "owner",
+    "editor",
+    "viewer",
+    "representative",
+    "other_owner",
+    "programme_manager",
+    "validator",
+    "validator_elsewhere",
+    "supervisor",
+    "relationship_manager",
+    "auditor",
+    "administrator",
+]
+STAFF = {
+    "programme_manager",
+    "validator",
+    "validator_elsewhere",
+    "supervisor",
+    "relationship_manager",
+    "auditor",
+    "administrator",
+}
+TRADERS = {"newcomer", "owner", "editor", "viewer", "representative", "other_owner"}
+SIGNED_IN = TRADERS | STAFF
+OF_OPERATOR = {"owner", "editor", "viewer", "representative"}
+
+OK, REDIRECT, BAD_FORM, FORBIDDEN, NOT_FOUND, TO_LOGIN = 200, 302, 400, 403, 404, "login"
+
+
+def expect(allowed: set[str], allowed_status, *, refused=FORBIDDEN, **overrides):
+    """Map every role to its expected outcome."""
+    table = {}
+    for role in ROLES:
+        if role in overrides:
+            table[role] = overrides[role]
+        elif role == "anonymous" and role not in allowed:
+            table[role] = TO_LOGIN
+        elif role in allowed:
+            table[role] = allowed_status
+        else:
+            table[role] = refused
+    return table
+
+
+def _operator_refusals():
+    # Traders who are not linked to the operator: 404, as if it did not exist.
+    # Staff: the route is for the trader side, so 403.
+    return {role: NOT_FOUND for role in TRADERS - {"owner"}}
+
+
+# route name -> (HTTP method, url kwargs builder name, expected outcome per role)
+EXPECTED = {
+    "web:home": ("get", None, expect(set(ROLES), OK)),
+    "web:roles": ("get", None, expect(set(ROLES), OK)),
+    "web:dashboard": ("get", None, expect(SIGNED_IN, OK)),
+    "operators:list": ("get", None, expect(TRADERS, OK)),
+    "operators:register": ("get", None, expect(TRADERS, OK)),
+    "operators:detail": (
+        "get",
+        "operator",
+        expect(OF_OPERATOR | STAFF, OK, refused=NOT_FOUND),
+    ),
+    "operators:member_add": (
+        "post",
+        "operator",
+        expect({"owner"}, BAD_FORM, **_operator_refusals()),
+    ),
+    "operators:member_remove": (
+        "post",
+        "membership",
+        expect({"owner"}, REDIRECT, **_operator_refusals()),
+    ),
+    "operators:mandate_grant": (
+        "post",
+        "operator",
+        expect({"owner"}, BAD_FORM, **_operator_refusals()),
+    ),
+    "operators:mandate_revoke": (
+        "post",
+        "mandate",
+        expect({"owner"}, REDIRECT, **_operator_refusals()),
+    ),
+    "accounts:tokens": ("get", None, expect(SIGNED_IN, OK)),
+    "accounts:token_revoke": (
+        "post",
+        "owners_token",
+        expect({"owner"}, REDIRECT, refused=NOT_FOUND),
+    ),
+    "accounts:offices": ("get", None, expect(STAFF, OK)),
+    "audit:list": ("get", None, expect({"auditor", "administrator"}, OK)),
+    "audit:detail": ("get", "audit_event", expect({"auditor", "administrator"}, OK)),
+    "admin:index": ("get", None, expect({"administrator"}, OK)),
+    "set_language": ("post", None, expect(set(ROLES), REDIRECT)),
+    "javascript-catalog": ("get", None, expect(set(ROLES), OK)),
+}
+
+# Namespaces whose routes are ours and must all appear in EXPECTED.
+OWN_NAMESPACES = ("web", "operators", "accounts", "audit")
+
+
+def _all_view_names(patterns=None, namespace=""):
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = (
+                f"{namespace}:{entry.namespace}"
+                if namespace and entry.namespace
+                else (entry.namespace or namespace)
+            )
+            yield from _all_view_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            if entry.name:
+                yield f"{namespace}:{entry.name}" if namespace else entry.name
+            else:
+                # Django names an unnamed route by its view's dotted path, in its namespace.
+                callback = entry.lookup_str
+                yield f"{namespace}:{callback}" if namespace else callback
+
+
+def test_every_route_has_a_policy():
+    missing = sorted({name for name in _all_view_names() if rule_for(name) is None})
+    assert not missing, f"Routes without a rule in any policy module: {missing}"
+
+
+def test_every_own_route_is_in_the_matrix():
+    own = {name for name in _all_view_names() if name.split(":")[0] in OWN_NAMESPACES}
+    assert own - set(EXPECTED) == set(), (
+        f"Add these routes to EXPECTED in {__file__}: {sorted(own - set(EXPECTED))}"
+    )
+
+
+@pytest.fixture
+def objects(people, operator):
+    from openaeo.accounts.services import api_token_create
+    from openaeo.common.models import AuditEvent
+    from openaeo.operators.models import Mandate, OperatorMembership
+
+    editor_membership = OperatorMembership.objects.get(operator=operator, user=people["editor"])
+    token, _secret = api_token_create(actor=people["owner"], name="accounting")
+    return {
+        "operator": {"operator_id": operator.pk},
+        "membership": {"operator_id": operator.pk, "membership_id": editor_membership.pk},
+        "mandate": {
+            "operator_id": operator.pk,
+            "mandate_id": Mandate.objects.get(operator=operator).pk,
+        },
+        "owners_token": {"token_id": token.pk},
+        "audit_event": {"sequence": AuditEvent.objects.order_by("sequence").first().sequence},
+    }
+
+
+MATRIX = [(route, role) for route in EXPECTED for role in ROLES]
+
+
+@pytest.mark.parametrize(("route", "role"), MATRIX, ids=[f"{r}-{p}" for r, p in MATRIX])
+def test_route_answers_each_role_as_its_policy_says(route, role, people, objects, client_for):
+    method, kwargs_name, outcomes = EXPECTED[route]
+    url = reverse(route, kwargs=objects[kwargs_name] if kwargs_name else None)
+    client = client_for(people[role])
+    response = client.post(url, {}) if method == "post" else client.get(url)
+    expected = outcomes[role]
+    if expected == TO_LOGIN:
+        assert response.status_code == 302, f"{route} as {role}: {response.status_code}"
+        assert response["Location"].startswith(reverse("account_login")), response["Location"]
+    else:
+        assert response.status_code == expected, (
+            f"{route} as {role}: expected {expected}, got {response.status_code}"
+        )
+
+
+@pytest.mark.parametrize("route", ["operators:detail"])
+def test_refusal_does_not_reveal_that_an_operator_exists(route, people, operator, client_for):
+    client = client_for(people["other_owner"])
+    existing_url = reverse(route, kwargs={"operator_id": operator.pk})
+    missing_url = reverse(route, kwargs={"operator_id": operator.pk + 10_000})
+    existing, missing = client.get(existing_url), client.get(missing_url)
+    assert existing.status_code == missing.status_code == 404
+    # The pages may differ only in the address asked for and the per-response
+    # masking of the CSRF token.
+    assert _normalised(existing.content, existing_url) == _normalised(missing.content, missing_url)
+
+
+def _normalised(content: bytes, url: str) -> bytes:
+    import re
+
+    content = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", content)
+    return content.replace(url.encode(), b"URL")
+
+
+def test_validator_sees_only_own_office(people):
+    from openaeo.accounts.selectors import offices_visible_to, visible_office_ids
+
+    validator_offices = visible_office_ids(people["validator"])
+    assert validator_offices is not None and len(validator_offices) == 1
+    assert visible_office_ids(people["validator_elsewhere"]) != validator_offices
+    assert visible_office_ids(people["programme_manager"]) is None  # every office
+    assert visible_office_ids(people["owner"]) == frozenset()
+    assert [office.code for office in offices_visible_to(people["validator"])] == ["PORT"]
+
+
+def test_granting_all_offices_widens_a_validators_view(people):
+    from openaeo.accounts.models import Office
+    from openaeo.accounts.selectors import visible_office_ids
+    from openaeo.accounts.services import staff_role_grant
+
+    validator = people["validator"]
+    staff_role_grant(
+        actor=people["administrator"],
+        user=validator,
+        office=Office.objects.get(code="PORT"),
+        role="validator",
+        all_offices=True,
+    )
+    assert visible_office_ids(validator) is None
