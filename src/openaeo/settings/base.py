@@ -21,6 +21,8 @@ VAR_DIR = Path(os.environ.get("OPENAEO_VAR_DIR", BASE_DIR / "var")).resolve()
 
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = read_secret_key(VAR_DIR)
+# Old keys still accepted for sessions and signed links while a rotation settles.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -139,6 +141,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", default=False) else None
 )
+# Behind a reverse proxy, the client address is the last one it appends to X-Forwarded-For.
+OPENAEO_TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
