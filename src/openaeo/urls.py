@@ -11,6 +11,7 @@ admin.site.site_title = "OpenAEO"
 
 urlpatterns = [
     path("", include("openaeo.web.urls")),
+    path("", include("openaeo.catalogue.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("accounts/", include("allauth.account.urls")),

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "openaeo.common",
     "openaeo.accounts",
     "openaeo.operators",
+    "openaeo.catalogue",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -36,6 +36,8 @@ _STAFF_ITEMS = [
 ]
 _PUBLIC_ITEMS = [
     NavItem(_("What is AEO?"), "web:home"),
+    NavItem(_("Is AEO for me?"), "catalogue:guide"),
+    NavItem(_("The programme"), "catalogue:tiers"),
     NavItem(_("Who does what"), "web:roles"),
 ]
 

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from openaeo.catalogue import views
+
+app_name = "catalogue"
+
+urlpatterns = [
+    path("aeo-for-me/", views.guide, name="guide"),
+    path("programme/", views.tiers, name="tiers"),
+    path("templates/<slug:slug>/", views.template_download, name="template"),
+]

@@ -1,0 +1,110 @@
+"""Public pages: "Is AEO for me?", what each tier asks and brings, and the model templates."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from openaeo.catalogue import selectors
+from openaeo.catalogue.forms import GuideForm
+from openaeo.catalogue.guide import GuideAnswers, advise
+from openaeo.catalogue.templatetags.catalogue_text import pick
+
+REASONS = {
+    "serious_offences": _(
+        "Customs first needs to see a clean record after a serious offence. Talk to our helpdesk: "
+        "they can tell you when you can apply and how to show that the problem is fixed."
+    ),
+    "finances": _(
+        "An AEO must be able to pay its debts. Once your taxes and bills are paid on time, come back: "
+        "the rest of the programme will still be here."
+    ),
+    "few_declarations": _(
+        "You do not yet trade often enough for your own certificate. You can still get faster "
+        "clearance by using a customs broker who is an AEO."
+    ),
+    "young_business": _(
+        "Your business is young. Customs needs a short track record first; meanwhile you can start "
+        "the self-assessment to be ready."
+    ),
+    "minor_offences": _(
+        "Small mistakes that you put right do not stop you. Be ready to say what happened and what "
+        "you changed."
+    ),
+}
+SIZE_NAMES = {
+    "micro": _("a micro business"),
+    "small": _("a small business"),
+    "medium": _("a medium-sized business"),
+    "large": _("a large business"),
+}
+
+
+def _benefits_of(programme, tier) -> list[dict]:
+    benefits = {benefit["code"]: benefit for benefit in programme.config["benefits"]}
+    return [benefits[code] for code in tier.get("benefits", []) if code in benefits]
+
+
+def guide(request):
+    programme = selectors.public_programme(request.GET.get("programme"))
+    form = GuideForm(request.GET or None)
+    advice = None
+    context = {"programme": programme, "form": form}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        advice = advise(
+            programme.config,
+            GuideAnswers(
+                roles=tuple(data["roles"]),
+                employees=data["employees"],
+                turnover=data["turnover"],
+                declarations=data["declarations"],
+                years=data["years"],
+                offences=data["offences"],
+                finances=data["finances"],
+                priority=data["priority"],
+            ),
+        )
+        context.update(
+            advice=advice,
+            reasons=[REASONS[reason] for reason in advice.reasons],
+            size_name=SIZE_NAMES[advice.size_class],
+        )
+        if advice.tier is not None:
+            context.update(
+                benefits=_benefits_of(programme, advice.tier),
+                headings=selectors.headings_in_scope(programme, advice.tier),
+            )
+    return render(request, "catalogue/guide.html", context)
+
+
+def tiers(request):
+    programme = selectors.public_programme(request.GET.get("programme"))
+    tier_pages = [
+        {
+            "tier": tier,
+            "benefits": _benefits_of(programme, tier),
+            "headings": selectors.headings_in_scope(programme, tier),
+        }
+        for tier in programme.config["tiers"]
+    ]
+    templates = [
+        {"template": template, "slug": template["id"].rsplit(":", 1)[-1]}
+        for template in programme.catalogue_version.content["templates"]
+    ]
+    return render(
+        request,
+        "catalogue/tiers.html",
+        {"programme": programme, "tier_pages": tier_pages, "templates": templates},
+    )
+
+
+def template_download(request, slug: str):
+    programme = selectors.public_programme(request.GET.get("programme"))
+    template = selectors.template_by_slug(programme, slug)
+    if request.GET.get("format") == "txt":
+        title, body = pick(template["title"]), pick(template["body"])
+        response = HttpResponse(f"{title}\n\n{body}\n", content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{slugify(title) or slug}.txt"'
+        return response
+    return render(request, "catalogue/template.html", {"template": template, "slug": slug})
