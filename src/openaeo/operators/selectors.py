@@ -19,6 +19,12 @@ def operators_of(user) -> QuerySet[EconomicOperator]:
     ).distinct()
 
 
+def operators_listed_for(user) -> QuerySet[EconomicOperator]:
+    """Customs staff see every business; everyone else those they work for."""
+    operators = EconomicOperator.objects.all() if user.staff_roles else operators_of(user)
+    return operators.order_by("legal_name", "id")
+
+
 def operator_visible_to(user, operator_id: int) -> EconomicOperator:
     """The operator, or 404 whether it does not exist or `user` may not see it."""
     operator = EconomicOperator.objects.filter(pk=operator_id).first()

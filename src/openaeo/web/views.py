@@ -44,6 +44,11 @@ def error_403(request, exception=None):
 
 
 def error_404(request, exception=None):
+    if request.path.startswith("/api/"):
+        # API clients get a problem document (RFC 9457), never an HTML page.
+        from openaeo.common.api_support import problem_response
+
+        return problem_response(request, 404, "There is no such resource.")
     return render(request, "404.html", status=404)
 
 
