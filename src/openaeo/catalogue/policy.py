@@ -7,5 +7,7 @@ register_routes(
         "catalogue:guide": PUBLIC,
         "catalogue:tiers": PUBLIC,
         "catalogue:template": PUBLIC,
+        # Programme definitions are public information; the comparison only reads them.
+        "catalogue:compare": PUBLIC,
     }
 )

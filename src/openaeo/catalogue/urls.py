@@ -8,4 +8,5 @@ urlpatterns = [
     path("aeo-for-me/", views.guide, name="guide"),
     path("programme/", views.tiers, name="tiers"),
     path("templates/<slug:slug>/", views.template_download, name="template"),
+    path("programme/compare/", views.compare, name="compare"),
 ]

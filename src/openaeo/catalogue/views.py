@@ -108,3 +108,47 @@ def template_download(request, slug: str):
         response["Content-Disposition"] = f'attachment; filename="{slugify(title) or slug}.txt"'
         return response
     return render(request, "catalogue/template.html", {"template": template, "slug": slug})
+
+
+def compare(request):
+    """Two programmes side by side, for administrations preparing a mutual recognition arrangement."""
+    import csv
+
+    from openaeo.catalogue.crosswalks import compare_programmes
+    from openaeo.catalogue.models import Programme
+
+    programmes = list(Programme.objects.select_related("catalogue_version"))
+    by_urn = {programme.urn: programme for programme in programmes}
+    a = by_urn.get(request.GET.get("a", ""))
+    b = by_urn.get(request.GET.get("b", ""))
+    context = {"programmes": programmes, "a": a, "b": b, "rows": None, "error": None}
+    if a and b:
+        if a.catalogue_version.urn != b.catalogue_version.urn:
+            context["error"] = _(
+                "These programmes use different catalogues; compare them through a crosswalk."
+            )
+        else:
+            tier_a = request.GET.get("tier_a") or None
+            tier_b = request.GET.get("tier_b") or None
+            if (tier_a and not a.tier(tier_a)) or (tier_b and not b.tier(tier_b)):
+                context["error"] = _("Choose a level that belongs to the programme.")
+            else:
+                rows = compare_programmes(
+                    a.catalogue_version.content, a.config, b.config, tier_a=tier_a, tier_b=tier_b
+                )
+                if request.GET.get("format") == "csv":
+                    response = HttpResponse(content_type="text/csv; charset=utf-8")
+                    response["Content-Disposition"] = (
+                        'attachment; filename="programme-comparison.csv"'
+                    )
+                    writer = csv.writer(response)
+                    writer.writerow(["kind", "item", "heading", a.urn, b.urn, "status"])
+                    for row in rows:
+                        writer.writerow([row.kind, row.item, row.heading, row.a, row.b, row.status])
+                    return response
+                context["rows"] = rows
+                context["counts"] = {
+                    status: sum(1 for row in rows if row.status == status)
+                    for status in ("both", "only_a", "only_b", "differs")
+                }
+    return render(request, "catalogue/compare.html", context)
