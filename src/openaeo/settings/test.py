@@ -4,12 +4,16 @@ The database comes from TEST_DATABASE_URL (the PostgreSQL tier sets it); the
 default is SQLite. Tasks run immediately so that a test sees their effect.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-use-anywhere-else-0123456789")
 _test_var = Path(tempfile.mkdtemp(prefix="openaeo-test-"))
+# Each test process gets its own scratch folder (database, mail, keys); remove it at exit.
+atexit.register(shutil.rmtree, _test_var, ignore_errors=True)
 os.environ.setdefault("OPENAEO_VAR_DIR", str(_test_var))
 if os.environ.get("TEST_DATABASE_URL"):
     os.environ["DATABASE_URL"] = os.environ["TEST_DATABASE_URL"]
