@@ -74,3 +74,19 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def programmes(db):
+    """The shipped catalogue published and the four shipped programmes loaded (SAFE default)."""
+    from openaeo.catalogue import services
+    from openaeo.catalogue.programmes import shipped_programme_files
+
+    services.catalogue_publish(actor=None)
+    loaded = {}
+    for path in shipped_programme_files():
+        programme, _ = services.programme_load(
+            actor=None, path=path, make_default=path.stem == "safe-reference"
+        )
+        loaded[path.stem] = programme
+    return loaded

@@ -8,10 +8,11 @@ express: unique ids, references that resolve, and the translations each
 language level requires. Every problem names the file, the line and the node.
 """
 
+import copy
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jsonschema
@@ -216,10 +217,21 @@ def validate_catalogue(document) -> list[Problem]:
 
 
 def load_catalogue(path: Path) -> dict:
-    """Read and validate; the catalogue as plain data, or LibraryInvalid naming every problem."""
+    """Read and validate; the catalogue as plain data, or LibraryInvalid naming every problem.
+
+    Validation of the full catalogue takes a noticeable fraction of a second, so the
+    result is kept while none of the files changes (same names, sizes and times).
+    """
+    files = sorted(path.rglob("*.yaml")) if path.is_dir() else [path]
+    signature = tuple((str(file), file.stat().st_mtime_ns, file.stat().st_size) for file in files)
+    return copy.deepcopy(_load_validated(str(path), signature))
+
+
+@lru_cache(maxsize=8)
+def _load_validated(path: str, signature: tuple) -> dict:
     from openaeo.catalogue.yaml_lines import to_plain
 
-    document = read_catalogue(path)
+    document = read_catalogue(Path(path))
     problems = validate_catalogue(document)
     if problems:
         raise LibraryInvalid(problems)

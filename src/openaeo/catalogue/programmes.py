@@ -4,18 +4,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from openaeo.catalogue.library import LibraryInvalid, Problem, _locate, _schema_problems
-from openaeo.catalogue.yaml_lines import YamlSyntaxError, load_located, to_plain
+from openaeo.catalogue.yaml_lines import YamlSyntaxError, load_located_text, to_plain
 
 PROGRAMME_DIR = Path(__file__).resolve().parent / "library" / "programmes"
 
 
 def read_programme(path: Path):
+    return read_programme_text(path.read_text(encoding="utf-8"), str(path))
+
+
+def read_programme_text(text: str, name: str):
     try:
-        document = load_located(path)
+        document = load_located_text(text, name)
     except YamlSyntaxError as error:
         raise LibraryInvalid([Problem(error.file, error.line, "yaml", error.message)]) from error
     if not isinstance(document, dict):
-        raise LibraryInvalid([Problem(str(path), 1, "programme", "expected a mapping at the top")])
+        raise LibraryInvalid([Problem(name, 1, "programme", "expected a mapping at the top")])
     return document
 
 

@@ -119,3 +119,41 @@ def programme_load(
     version = latest_version(urn) if urn else None
     config = load_programme(path, catalogue=version.content if version else None)
     return programme_save(actor=actor, config=config, make_default=make_default)
+
+
+def programme_update_from_text(
+    *, actor, programme: Programme, text: str, seen_updated_at: str
+) -> Programme:
+    """Save a programme manager's edit of the configuration (YAML text from the edit page).
+
+    Refuses an edit made on an out-of-date copy (someone saved in between), an
+    edit that changes the programme's identity, and anything the validator
+    rejects, naming line and node.
+    """
+    from openaeo.catalogue.library import LibraryInvalid, Problem
+    from openaeo.catalogue.programmes import read_programme_text
+    from openaeo.catalogue.yaml_lines import to_plain
+
+    _check_manager(actor)
+    if seen_updated_at != programme.updated_at.isoformat():
+        raise ValidationError(
+            "Someone saved this programme after you opened it. Reload the page to see their "
+            "changes, then make yours again."
+        )
+    document = read_programme_text(text, "programme.yaml")
+    if document.get("urn") != programme.urn:
+        raise LibraryInvalid(
+            [
+                Problem(
+                    "programme.yaml",
+                    document.key_lines.get("urn", 1),
+                    "urn",
+                    f"must stay {programme.urn}",
+                )
+            ]
+        )
+    problems = validate_programme(document, catalogue=programme.catalogue_version.content)
+    if problems:
+        raise LibraryInvalid(problems)
+    saved, _changed = programme_save(actor=actor, config=to_plain(document))
+    return saved

@@ -152,3 +152,57 @@ def compare(request):
                     for status in ("both", "only_a", "only_b", "differs")
                 }
     return render(request, "catalogue/compare.html", context)
+
+
+def programme_manage_list(request):
+    from openaeo.catalogue.models import Programme
+
+    programmes = Programme.objects.select_related("catalogue_version").order_by("urn")
+    return render(request, "catalogue/programme_manage_list.html", {"programmes": programmes})
+
+
+def programme_edit(request, programme_id: int):
+    import yaml
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import get_object_or_404, redirect
+
+    from openaeo.catalogue import services
+    from openaeo.catalogue.library import LibraryInvalid
+    from openaeo.catalogue.models import Programme
+
+    programme = get_object_or_404(
+        Programme.objects.select_related("catalogue_version"), pk=programme_id
+    )
+    current_text = yaml.safe_dump(programme.config, allow_unicode=True, sort_keys=False, width=100)
+    if request.GET.get("format") == "yaml":
+        response = HttpResponse(current_text, content_type="application/yaml; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{programme.urn.rsplit(":", 1)[-1]}.yaml"'
+        )
+        return response
+    text, problems, error = current_text, [], None
+    seen = programme.updated_at.isoformat()
+    if request.method == "POST":
+        text = request.POST.get("config", "")
+        seen = request.POST.get("seen_updated_at", "")
+        try:
+            services.programme_update_from_text(
+                actor=request.user, programme=programme, text=text, seen_updated_at=seen
+            )
+        except LibraryInvalid as invalid:
+            problems = invalid.problems
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(
+                request, _("The programme is saved. Every change is in the audit trail.")
+            )
+            return redirect("catalogue:programme_edit", programme_id=programme.pk)
+    status = 400 if (problems or error) else 200
+    return render(
+        request,
+        "catalogue/programme_edit.html",
+        {"programme": programme, "text": text, "problems": problems, "error": error, "seen": seen},
+        status=status,
+    )

@@ -67,7 +67,12 @@ class YamlSyntaxError(ValueError):
 
 def load_located(path: Path):
     """Parse one YAML file; mappings and lists carry `source_file` and `source_line`."""
-    text = path.read_text(encoding="utf-8")
+    return load_located_text(path.read_text(encoding="utf-8"), str(path))
+
+
+def load_located_text(text: str, name: str):
+    """Parse YAML text (e.g. from a form); `name` stands for the file in messages."""
+    path = name
 
     class Loader(_LocatingLoader):
         source_file = str(path)

@@ -118,10 +118,32 @@ def _person(account: DemoAccount):
     return user
 
 
+def _load_programmes(created: dict[str, int]) -> None:
+    from openaeo.catalogue import services as catalogue_services
+    from openaeo.catalogue.programmes import shipped_programme_files
+
+    _version, published = catalogue_services.catalogue_publish(actor=None)
+    created["catalogues"] += int(published)
+    for path in shipped_programme_files():
+        _programme, changed = catalogue_services.programme_load(
+            actor=None, path=path, make_default=True if path.stem == "safe-reference" else None
+        )
+        created["programmes"] += int(changed)
+
+
 def load() -> dict[str, int]:
     """Create whatever is missing; return how many objects of each kind were created."""
-    created = {"offices": 0, "people": 0, "operators": 0, "memberships": 0, "mandates": 0}
+    created = {
+        "catalogues": 0,
+        "programmes": 0,
+        "offices": 0,
+        "people": 0,
+        "operators": 0,
+        "memberships": 0,
+        "mandates": 0,
+    }
     with transaction.atomic():
+        _load_programmes(created)
         offices = {}
         for code, name in OFFICES:
             office = Office.objects.filter(code=code).first()
