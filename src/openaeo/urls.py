@@ -21,6 +21,7 @@ urlpatterns = [
     path("account/", include("openaeo.accounts.urls")),
     path("businesses/", include("openaeo.operators.urls")),
     path("audit/", include("openaeo.common.urls")),
+    path("self-assessment/", include("openaeo.assessments.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

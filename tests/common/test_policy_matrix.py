@@ -44,6 +44,7 @@ STAFF = {
 TRADERS = {"newcomer", "owner", "editor", "viewer", "representative", "other_owner"}
 SIGNED_IN = TRADERS | STAFF
 OF_OPERATOR = {"owner", "editor", "viewer", "representative"}
+PREPARERS = {"owner", "editor", "representative"}  # the representative's mandate includes "prepare"
 
 OK, REDIRECT, BAD_FORM, FORBIDDEN, NOT_FOUND, TO_LOGIN = 200, 302, 400, 403, 404, "login"
 
@@ -64,9 +65,13 @@ def expect(allowed: set[str], allowed_status, *, refused=FORBIDDEN, **overrides)
 
 
 def _operator_refusals():
-    # Traders who are not linked to the operator: 404, as if it did not exist.
+    # Traders who may not act for the operator: 404, as if it did not exist.
     # Staff: the route is for the trader side, so 403.
     return {role: NOT_FOUND for role in TRADERS - {"owner"}}
+
+
+def _operator_refusals_for(allowed):
+    return {role: NOT_FOUND for role in TRADERS - set(allowed)}
 
 
 # route name -> (HTTP method, url kwargs builder name, expected outcome per role)
@@ -101,6 +106,32 @@ EXPECTED = {
         "mandate",
         expect({"owner"}, REDIRECT, **_operator_refusals()),
     ),
+    "operators:profile": (
+        "get",
+        "operator",
+        expect(PREPARERS, OK, **_operator_refusals_for(PREPARERS)),
+    ),
+    "assessments:start": (
+        "post",
+        "operator",
+        expect(PREPARERS, REDIRECT, **_operator_refusals_for(PREPARERS)),
+    ),
+    "assessments:overview": (
+        "get",
+        "assessment",
+        expect(OF_OPERATOR, OK, **_operator_refusals_for(OF_OPERATOR)),
+    ),
+    "assessments:heading": (
+        "get",
+        "assessment_part",
+        expect(OF_OPERATOR, OK, **_operator_refusals_for(OF_OPERATOR)),
+    ),
+    "assessments:answer": (
+        "post",
+        "assessment",
+        expect(PREPARERS, REDIRECT, **_operator_refusals_for(PREPARERS)),
+        "an_answer",
+    ),
     "accounts:tokens": ("get", None, expect(SIGNED_IN, OK)),
     "accounts:token_revoke": (
         "post",
@@ -126,7 +157,7 @@ EXPECTED = {
 }
 
 # Namespaces whose routes are ours and must all appear in EXPECTED.
-OWN_NAMESPACES = ("web", "operators", "accounts", "audit", "catalogue")
+OWN_NAMESPACES = ("web", "operators", "accounts", "audit", "catalogue", "assessments")
 
 
 def _all_view_names(patterns=None, namespace=""):
@@ -166,6 +197,21 @@ def objects(people, operator, request):
     from openaeo.operators.models import Mandate, OperatorMembership
 
     editor_membership = OperatorMembership.objects.get(operator=operator, user=people["editor"])
+
+    def _assessment():
+        from openaeo.assessments.models import SelfAssessment
+        from openaeo.assessments.services import assessment_start
+
+        existing = SelfAssessment.objects.filter(operator=operator).first()
+        if existing:
+            return existing
+        programme = request.getfixturevalue("programmes")["safe-reference"]
+        operator.roles, operator.employees = ["exporter"], 12
+        operator.save()
+        return assessment_start(
+            actor=people["owner"], operator=operator, programme=programme, tier_code="entry"
+        )
+
     token, _secret = api_token_create(actor=people["owner"], name="accounting")
     return {
         "operator": {"operator_id": operator.pk},
@@ -175,13 +221,23 @@ def objects(people, operator, request):
             "mandate_id": Mandate.objects.get(operator=operator).pk,
         },
         "owners_token": {"token_id": token.pk},
+        "an_answer": lambda: _an_answer(_assessment()),
         "audit_event": {"sequence": AuditEvent.objects.order_by("sequence").first().sequence},
         "template": {"slug": "seal-log"},
+        "assessment": lambda: {"assessment_id": _assessment().pk},
+        "assessment_part": lambda: {"assessment_id": _assessment().pk, "number": 1},
         # Loaded only for the routes that need it: publishing takes time.
         "programme": lambda: {
             "programme_id": request.getfixturevalue("programmes")["safe-reference"].pk
         },
     }
+
+
+def _an_answer(assessment):
+    from openaeo.assessments.selectors import asked
+
+    question = next(q for _h, _r, q in asked(assessment) if q["answer"] == "yes_no_partly")
+    return {"question": question["id"], "value": "yes", "version": "0", "part": "1"}
 
 
 MATRIX = [(route, role) for route in EXPECTED for role in ROLES]
@@ -191,13 +247,14 @@ MATRIX = [(route, role) for route in EXPECTED for role in ROLES]
 def test_route_answers_each_role_as_its_policy_says(
     route, role, people, objects, client_for, request
 ):
-    method, kwargs_name, outcomes = EXPECTED[route]
-    if route.startswith("catalogue:"):
+    method, kwargs_name, outcomes, *payload = EXPECTED[route]
+    if route.startswith(("catalogue:", "assessments:")):
         request.getfixturevalue("programmes")
     kwargs = objects[kwargs_name] if kwargs_name else None
     url = reverse(route, kwargs=kwargs() if callable(kwargs) else kwargs)
+    data = objects[payload[0]]() if payload else {}
     client = client_for(people[role])
-    response = client.post(url, {}) if method == "post" else client.get(url)
+    response = client.post(url, data) if method == "post" else client.get(url)
     expected = outcomes[role]
     if expected == TO_LOGIN:
         assert response.status_code == 302, f"{route} as {role}: {response.status_code}"

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openaeo.accounts.roles import MandateScope, OperatorRole
+from openaeo.catalogue.forms import ROLE_CHOICES
 
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 
@@ -24,6 +25,35 @@ class OperatorRegisterForm(forms.Form):
         max_length=2,
         min_length=2,
         help_text=_("Two letters, for example KE for Kenya or FR for France."),
+    )
+
+    roles = forms.MultipleChoiceField(
+        label=_("What does your business do? Tick all that apply."),
+        choices=ROLE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    employees = forms.IntegerField(
+        label=_("How many people work for your business?"),
+        min_value=1,
+        max_value=10_000_000,
+        help_text=_("Count yourself and everyone paid by the business."),
+    )
+    annual_turnover = forms.DecimalField(
+        label=_("Sales in the last year (optional)"),
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=0,
+        help_text=_(
+            "In your national currency, without decimals. It helps place you in the right size class."
+        ),
+    )
+    balance_sheet_total = forms.DecimalField(
+        label=_("Balance sheet total (optional)"),
+        required=False,
+        min_value=0,
+        max_digits=16,
+        decimal_places=0,
     )
 
     def clean_country(self):
@@ -53,3 +83,18 @@ class MandateGrantForm(forms.Form):
     valid_until = forms.DateField(
         label=_("Until (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class OperatorProfileForm(forms.Form):
+    """What may change after registration: names, address, roles and size figures."""
+
+    trading_names = forms.CharField(
+        label=_("Trading names (optional)"), required=False, max_length=300
+    )
+    address = forms.CharField(
+        label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    roles = OperatorRegisterForm.base_fields["roles"]
+    employees = OperatorRegisterForm.base_fields["employees"]
+    annual_turnover = OperatorRegisterForm.base_fields["annual_turnover"]
+    balance_sheet_total = OperatorRegisterForm.base_fields["balance_sheet_total"]

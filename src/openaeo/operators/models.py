@@ -17,6 +17,16 @@ class EconomicOperator(models.Model):
         _("identifier"), max_length=40, unique=True, help_text=_("TIN or EORI-style number")
     )
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2"))
+    trading_names = models.CharField(_("trading names"), max_length=300, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    roles = models.JSONField(_("supply-chain roles"), default=list, blank=True)
+    employees = models.PositiveIntegerField(_("number of employees"), null=True, blank=True)
+    annual_turnover = models.DecimalField(
+        _("annual turnover"), max_digits=16, decimal_places=0, null=True, blank=True
+    )
+    balance_sheet_total = models.DecimalField(
+        _("balance sheet total"), max_digits=16, decimal_places=0, null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created"))
 
     class Meta:

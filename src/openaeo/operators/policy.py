@@ -17,6 +17,7 @@ register_routes(
         "operators:list": TRADER,
         "operators:register": TRADER,
         "operators:detail": SIGNED_IN,
+        "operators:profile": TRADER,
         "operators:member_add": TRADER,
         "operators:member_remove": TRADER,
         "operators:mandate_grant": TRADER,

@@ -13,8 +13,27 @@ from openaeo.common.audit import record_event
 from openaeo.operators import policy
 from openaeo.operators.models import EconomicOperator, Mandate, OperatorMembership
 
+PROFILE_FIELDS = (
+    "trading_names",
+    "address",
+    "roles",
+    "employees",
+    "annual_turnover",
+    "balance_sheet_total",
+)
 
-def operator_register(*, actor, legal_name: str, identifier: str, country: str) -> EconomicOperator:
+
+def operator_register(
+    *,
+    actor,
+    legal_name: str,
+    identifier: str,
+    country: str,
+    roles: list[str] | None = None,
+    employees: int | None = None,
+    annual_turnover=None,
+    balance_sheet_total=None,
+) -> EconomicOperator:
     """Register a business; the person registering it becomes its owner."""
     identifier = identifier.strip().upper()
     if EconomicOperator.objects.filter(identifier=identifier).exists():
@@ -28,6 +47,10 @@ def operator_register(*, actor, legal_name: str, identifier: str, country: str) 
                 legal_name=legal_name.strip(),
                 identifier=identifier,
                 country=country.upper(),
+                roles=sorted(set(roles or [])),
+                employees=employees,
+                annual_turnover=annual_turnover,
+                balance_sheet_total=balance_sheet_total,
                 created_at=now,
             )
             OperatorMembership.objects.create(
@@ -43,12 +66,42 @@ def operator_register(*, actor, legal_name: str, identifier: str, country: str) 
                     "identifier": operator.identifier,
                     "country": operator.country,
                     "owner": actor.email,
+                    "roles": operator.roles,
+                    "employees": operator.employees,
                 },
             )
     except IntegrityError as error:  # a concurrent registration of the same identifier
         raise ValidationError(
             {"identifier": _("A business with this identifier is already registered.")}
         ) from error
+    return operator
+
+
+def operator_update_profile(*, actor, operator: EconomicOperator, **changes) -> EconomicOperator:
+    """Owners and editors keep the business profile up to date (roles and size decide what is asked)."""
+    if not policy.can_prepare(actor, operator):
+        raise PermissionDenied
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    if "roles" in changes:
+        changes["roles"] = sorted(set(changes["roles"]))
+    with transaction.atomic():
+        operator = EconomicOperator.objects.select_for_update().get(pk=operator.pk)
+        before = {field: getattr(operator, field) for field in changes}
+        for field, value in changes.items():
+            setattr(operator, field, value)
+        operator.save(update_fields=list(changes))
+        after = {field: getattr(operator, field) for field in changes}
+        if before != after:
+            record_event(
+                actor=actor,
+                acting_for=operator,
+                action="operator.profile_update",
+                obj=operator,
+                before={k: v for k, v in before.items() if before[k] != after[k]},
+                after={k: v for k, v in after.items() if before[k] != after[k]},
+            )
     return operator
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.operator_list, name="list"),
     path("register/", views.operator_register, name="register"),
     path("<int:operator_id>/", views.operator_detail, name="detail"),
+    path("<int:operator_id>/profile/", views.operator_profile, name="profile"),
     path("<int:operator_id>/members/", views.member_add, name="member_add"),
     path(
         "<int:operator_id>/members/<int:membership_id>/remove/",

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -40,6 +41,19 @@ def operator_register(request):
     return render(request, "operators/operator_register.html", {"form": form})
 
 
+def _assessment_context(request, operator) -> dict:
+    from openaeo.assessments.forms import StartForm
+    from openaeo.assessments.selectors import assessments_of
+    from openaeo.catalogue.models import Programme
+
+    can_prepare = policy.can_prepare(request.user, operator)
+    return {
+        "can_prepare": can_prepare,
+        "assessments": assessments_of(operator),
+        "start_form": StartForm(programmes=Programme.objects.all()) if can_prepare else None,
+    }
+
+
 def operator_detail(request, operator_id: int):
     operator = selectors.operator_visible_to(request.user, operator_id)
     can_manage = policy.can_manage_people(request.user, operator)
@@ -47,6 +61,7 @@ def operator_detail(request, operator_id: int):
         request,
         "operators/operator_detail.html",
         {
+            **_assessment_context(request, operator),
             "operator": operator,
             "members": selectors.members_of(operator),
             "mandates": selectors.mandates_of(operator),
@@ -61,6 +76,7 @@ def operator_detail(request, operator_id: int):
 
 def _detail_with_form(request, operator, **forms_):
     context = {
+        **_assessment_context(request, operator),
         "operator": operator,
         "members": selectors.members_of(operator),
         "mandates": selectors.mandates_of(operator),
@@ -143,3 +159,19 @@ def mandate_revoke(request, operator_id: int, mandate_id: int):
         request, _("The mandate of %(email)s is revoked.") % {"email": mandate.representative.email}
     )
     return redirect("operators:detail", operator_id=operator.pk)
+
+
+def operator_profile(request, operator_id: int):
+    """Owners and editors update names, address, roles and size figures."""
+    from openaeo.operators.forms import OperatorProfileForm
+
+    operator = selectors.operator_visible_to(request.user, operator_id)
+    if not policy.can_prepare(request.user, operator):
+        raise Http404
+    initial = {field: getattr(operator, field) for field in services.PROFILE_FIELDS}
+    form = OperatorProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.operator_update_profile(actor=request.user, operator=operator, **form.cleaned_data)
+        messages.success(request, _("The business profile is saved."))
+        return redirect("operators:detail", operator_id=operator.pk)
+    return render(request, "operators/operator_profile.html", {"operator": operator, "form": form})

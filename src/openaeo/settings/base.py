@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "openaeo.accounts",
     "openaeo.operators",
     "openaeo.catalogue",
+    "openaeo.assessments",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -86,9 +86,25 @@ ACCOUNTS = [
 ]
 
 OPERATORS = [
-    # identifier, legal name, country, owner's e-mail
-    ("KE-P051234567A", "Kahawa Bora Coffee Exporters Ltd", "KE", f"owner@{DEMO_DOMAIN}"),
-    ("KE-P051234568B", "Pwani Freight Forwarders", "KE", f"owner@{DEMO_DOMAIN}"),
+    # identifier, legal name, country, owner's e-mail, roles, employees, turnover
+    (
+        "KE-P051234567A",
+        "Kahawa Bora Coffee Exporters Ltd",
+        "KE",
+        f"owner@{DEMO_DOMAIN}",
+        ["exporter"],
+        12,
+        900_000,
+    ),
+    (
+        "KE-P051234568B",
+        "Pwani Freight Forwarders",
+        "KE",
+        f"owner@{DEMO_DOMAIN}",
+        ["freight_forwarder", "customs_broker"],
+        38,
+        4_500_000,
+    ),
 ]
 
 
@@ -173,7 +189,7 @@ def load() -> dict[str, int]:
                 ).exists():
                     TOTP.activate(user, demo_totp_secret(account.email))
 
-        for identifier, legal_name, country, owner_email in OPERATORS:
+        for identifier, legal_name, country, owner_email, roles, employees, turnover in OPERATORS:
             if EconomicOperator.objects.filter(identifier=identifier).exists():
                 continue
             operator_services.operator_register(
@@ -181,6 +197,9 @@ def load() -> dict[str, int]:
                 legal_name=legal_name,
                 identifier=identifier,
                 country=country,
+                roles=roles,
+                employees=employees,
+                annual_turnover=turnover,
             )
             created["operators"] += 1
 
@@ -209,4 +228,39 @@ def load() -> dict[str, int]:
                 valid_until=clock.today() + dt.timedelta(days=365),
             )
             created["mandates"] += 1
+        _demo_assessment(coffee, owner, created)
     return created
+
+
+def _demo_assessment(operator, owner, created: dict[str, int]) -> None:
+    """The coffee exporter is part-way through its entry-tier self-assessment."""
+    from openaeo.assessments import selectors as assessment_selectors
+    from openaeo.assessments import services as assessment_services
+    from openaeo.assessments.models import SelfAssessment
+    from openaeo.catalogue.models import Programme
+
+    if SelfAssessment.objects.filter(operator=operator).exists():
+        return
+    programme = Programme.objects.get(urn="urn:openaeo:programme:safe-reference")
+    assessment = assessment_services.assessment_start(
+        actor=owner, operator=operator, programme=programme, tier_code="entry"
+    )
+    created["assessments"] = created.get("assessments", 0) + 1
+    answered_headings = set()
+    for heading, _requirement, question in assessment_selectors.asked(assessment):
+        if question["answer"] != "yes_no_partly":
+            continue
+        answered_headings.add(heading["id"])
+        if len(answered_headings) > 3:
+            break
+        value, note = (
+            ("yes", "") if len(answered_headings) < 3 else ("partly", "We started a log in May.")
+        )
+        assessment_services.answer_save(
+            actor=owner,
+            assessment=assessment,
+            question=question,
+            value=value,
+            explanation=note,
+            seen_version=0,
+        )

@@ -1,0 +1,85 @@
+"""Reading self-assessments: what is asked, what is answered, who may see it."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from openaeo.assessments.models import Answer, SelfAssessment
+from openaeo.catalogue.proportionality import TierScope, questions_for
+from openaeo.operators import policy as operator_policy
+
+
+def assessment_visible_to(user, assessment_id: int) -> SelfAssessment:
+    """The assessment, or 404 whether it is missing or belongs to a business `user` cannot see."""
+    assessment = (
+        SelfAssessment.objects.select_related("operator", "programme", "catalogue_version")
+        .filter(pk=assessment_id)
+        .first()
+    )
+    if assessment is None or not operator_policy.can_view_operator(user, assessment.operator):
+        raise Http404
+    return assessment
+
+
+def assessments_of(operator) -> QuerySet[SelfAssessment]:
+    return SelfAssessment.objects.filter(operator=operator).select_related("programme")
+
+
+def asked(assessment: SelfAssessment) -> list[tuple[dict, dict, dict]]:
+    """(heading, requirement, question) triples asked in this assessment, in order."""
+    return questions_for(
+        assessment.catalogue_version.content,
+        TierScope.from_config(assessment.tier),
+        size_class=assessment.size_class,
+        roles=assessment.roles,
+    )
+
+
+@dataclass
+class RequirementBlock:
+    requirement: dict
+    questions: list[tuple[dict, Answer | None]] = field(default_factory=list)
+
+
+@dataclass
+class HeadingBlock:
+    number: int
+    heading: dict
+    requirements: list[RequirementBlock] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(len(block.questions) for block in self.requirements)
+
+    @property
+    def answered(self) -> int:
+        return sum(
+            1
+            for block in self.requirements
+            for _q, answer in block.questions
+            if answer and (answer.value or answer.explanation)
+        )
+
+
+def questionnaire(assessment: SelfAssessment) -> list[HeadingBlock]:
+    """The asked questions grouped by heading and requirement, each with its current answer."""
+    answers = {
+        answer.question_id: answer for answer in assessment.answers.select_related("updated_by")
+    }
+    headings: list[HeadingBlock] = []
+    for heading, requirement, question in asked(assessment):
+        if not headings or headings[-1].heading["id"] != heading["id"]:
+            headings.append(HeadingBlock(number=len(headings) + 1, heading=heading))
+        block = headings[-1]
+        if not block.requirements or block.requirements[-1].requirement["id"] != requirement["id"]:
+            block.requirements.append(RequirementBlock(requirement=requirement))
+        block.requirements[-1].questions.append((question, answers.get(question["id"])))
+    return headings
+
+
+def find_question(assessment: SelfAssessment, question_id: str) -> dict:
+    for _heading, _requirement, question in asked(assessment):
+        if question["id"] == question_id:
+            return question
+    raise Http404

@@ -1,0 +1,148 @@
+"""The self-assessment: one heading at a time, answers saved as they are given.
+
+With JavaScript, each question's form is sent by htmx when it changes and the
+answered question comes back in place; without it, each question has its own
+Save button and the page reloads at that question. Both go through the same view.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from openaeo.assessments import selectors, services
+from openaeo.assessments.forms import StartForm
+from openaeo.catalogue.models import Programme
+from openaeo.operators import policy as operator_policy
+from openaeo.operators import selectors as operator_selectors
+
+
+@require_POST
+def start(request, operator_id: int):
+    operator = operator_selectors.operator_visible_to(request.user, operator_id)
+    if not operator_policy.can_prepare(request.user, operator):
+        raise Http404
+    programmes = list(Programme.objects.select_related("catalogue_version"))
+    form = StartForm(request.POST, programmes=programmes)
+    if not form.is_valid():
+        messages.error(request, _("Choose a level to check yourself against."))
+        return redirect("operators:detail", operator_id=operator.pk)
+    programme_id, tier_code = form.cleaned_data["level"].split(":", 1)
+    programme = next(p for p in programmes if str(p.pk) == programme_id)
+    try:
+        assessment = services.assessment_start(
+            actor=request.user, operator=operator, programme=programme, tier_code=tier_code
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("operators:profile", operator_id=operator.pk)
+    return redirect("assessments:heading", assessment_id=assessment.pk, number=1)
+
+
+def overview(request, assessment_id: int):
+    assessment = selectors.assessment_visible_to(request.user, assessment_id)
+    headings = selectors.questionnaire(assessment)
+    total = sum(block.total for block in headings)
+    answered = sum(block.answered for block in headings)
+    return render(
+        request,
+        "assessments/overview.html",
+        {
+            "assessment": assessment,
+            "headings": headings,
+            "total": total,
+            "answered": answered,
+            "percent": round(100 * answered / total) if total else 0,
+        },
+    )
+
+
+def _heading_context(request, assessment, number: int) -> dict:
+    headings = selectors.questionnaire(assessment)
+    if not 1 <= number <= len(headings):
+        raise Http404
+    total = sum(block.total for block in headings)
+    answered = sum(block.answered for block in headings)
+    return {
+        "assessment": assessment,
+        "part": headings[number - 1],
+        "count": len(headings),
+        "previous": number - 1 if number > 1 else None,
+        "next": number + 1 if number < len(headings) else None,
+        "percent": round(100 * answered / total) if total else 0,
+        "can_edit": operator_policy.can_prepare(request.user, assessment.operator)
+        and assessment.status == assessment.Status.IN_PROGRESS,
+        "errors": {},
+        "conflicts": {},
+        "drafts": {},
+        "yes_no_partly": [("yes", _("Yes")), ("no", _("No")), ("partly", _("Partly"))],
+    }
+
+
+def heading(request, assessment_id: int, number: int):
+    assessment = selectors.assessment_visible_to(request.user, assessment_id)
+    return render(
+        request, "assessments/heading.html", _heading_context(request, assessment, number)
+    )
+
+
+@require_POST
+def answer(request, assessment_id: int):
+    assessment = selectors.assessment_visible_to(request.user, assessment_id)
+    if not operator_policy.can_prepare(request.user, assessment.operator):
+        raise Http404
+    question = selectors.find_question(assessment, request.POST.get("question", ""))
+    number = int(request.POST.get("part") or 1)
+    try:
+        seen_version = int(request.POST.get("version") or 0)
+    except ValueError:
+        seen_version = -1
+    error, conflict, status = None, None, 200
+    value, explanation = request.POST.get("value", ""), request.POST.get("explanation", "")
+    try:
+        saved = services.answer_save(
+            actor=request.user,
+            assessment=assessment,
+            question=question,
+            value=value,
+            explanation=explanation,
+            seen_version=seen_version,
+        )
+    except ValidationError as invalid:
+        error, status, saved = invalid.message_dict, 400, None
+    except services.AnswerConflict as clash:
+        conflict, status, saved = clash.current, 409, clash.current
+
+    if request.headers.get("HX-Request") == "true":
+        context = _heading_context(request, assessment, number)
+        return render(
+            request,
+            "assessments/_question.html",
+            {
+                **context,
+                "question": question,
+                "answer": saved,
+                "draft": {"value": value, "explanation": explanation}
+                if (error or conflict)
+                else None,
+                "error": error,
+                "conflict": conflict,
+                "just_saved": status == 200,
+                "oob_progress": True,
+            },
+            status=status,
+        )
+    if status == 200:
+        messages.success(request, _("Saved."))
+        url = reverse(
+            "assessments:heading", kwargs={"assessment_id": assessment.pk, "number": number}
+        )
+        return redirect(f"{url}#q-{question['id'].rsplit(':', 1)[-1]}")
+    context = _heading_context(request, assessment, number)
+    context["errors"] = {question["id"]: error} if error else {}
+    context["conflicts"] = {question["id"]: conflict} if conflict else {}
+    context["drafts"] = {question["id"]: {"value": value, "explanation": explanation}}
+    return render(request, "assessments/heading.html", context, status=status)
