@@ -225,6 +225,7 @@ def test_answering_with_htmx_returns_the_question_and_progress(client, assessmen
         HTTP_HX_REQUEST="true",
     )
     assert stale.status_code == 409 and "saved a different answer" in stale.content.decode()
+    assert 'Their answer: "yes"' in stale.content.decode()
 
 
 def test_another_trader_cannot_see_the_assessment(client, assessment):

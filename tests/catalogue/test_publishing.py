@@ -48,10 +48,10 @@ def test_a_published_version_is_immutable(tmp_path):
     )
     with pytest.raises(ValidationError, match="raise `revision`"):
         services.catalogue_publish(actor=None, path=edited)
-    meta.write_text(meta.read_text().replace("revision: 1", "revision: 2"))
+    meta.write_text(meta.read_text().replace("revision: 2", "revision: 3"))
     newer, created = services.catalogue_publish(actor=None, path=edited)
-    assert created and newer.revision == 2
-    assert CatalogueVersion.objects.get(revision=1).title["en"].startswith("OpenAEO criteria")
+    assert created and newer.revision == 3
+    assert CatalogueVersion.objects.get(revision=2).title["en"].startswith("OpenAEO criteria")
 
 
 def test_every_shipped_programme_loads(programmes):

@@ -132,6 +132,26 @@ EXPECTED = {
         expect(PREPARERS, REDIRECT, **_operator_refusals_for(PREPARERS)),
         "an_answer",
     ),
+    "assessments:gaps": (
+        "get",
+        "assessment",
+        expect(OF_OPERATOR, OK, **_operator_refusals_for(OF_OPERATOR)),
+    ),
+    "assessments:gaps_export": (
+        "get",
+        "assessment_xlsx",
+        expect(OF_OPERATOR, OK, **_operator_refusals_for(OF_OPERATOR)),
+    ),
+    "assessments:action_plan": (
+        "post",
+        "assessment",
+        expect(PREPARERS, REDIRECT, **_operator_refusals_for(PREPARERS)),
+    ),
+    "assessments:actions": (
+        "get",
+        "assessment",
+        expect(OF_OPERATOR, OK, **_operator_refusals_for(OF_OPERATOR)),
+    ),
     "accounts:tokens": ("get", None, expect(SIGNED_IN, OK)),
     "accounts:token_revoke": (
         "post",
@@ -226,6 +246,7 @@ def objects(people, operator, request):
         "template": {"slug": "seal-log"},
         "assessment": lambda: {"assessment_id": _assessment().pk},
         "assessment_part": lambda: {"assessment_id": _assessment().pk, "number": 1},
+        "assessment_xlsx": lambda: {"assessment_id": _assessment().pk, "kind": "xlsx"},
         # Loaded only for the routes that need it: publishing takes time.
         "programme": lambda: {
             "programme_id": request.getfixturevalue("programmes")["safe-reference"].pk

@@ -8,4 +8,4 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Self-assessments")
 
     def ready(self):
-        from openaeo.assessments import policy  # noqa: F401
+        from openaeo.assessments import policy, tasks  # noqa: F401

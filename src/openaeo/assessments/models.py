@@ -69,3 +69,44 @@ class Answer(models.Model):
 
     def __str__(self):
         return f"{self.question_id}: {self.value}"
+
+
+class ActionItem(models.Model):
+    """One thing to do to close a gap found by the self-assessment."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To do")
+        DONE = "done", _("Done")
+
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="actions")
+    requirement_id = models.CharField(max_length=200)
+    title = models.CharField(_("what to do"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who does it"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    reminded_for = models.DateField(
+        null=True, blank=True, help_text="The due date the last reminder was sent for."
+    )
+
+    class Meta:
+        ordering = ["status", "due_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "requirement_id"], name="one_action_per_gap"
+            )
+        ]
+
+    def __str__(self):
+        return self.title

@@ -10,5 +10,9 @@ register_routes(
         "assessments:overview": TRADER,
         "assessments:heading": TRADER,
         "assessments:answer": TRADER,
+        "assessments:gaps": TRADER,
+        "assessments:gaps_export": TRADER,
+        "assessments:action_plan": TRADER,
+        "assessments:actions": TRADER,
     }
 )

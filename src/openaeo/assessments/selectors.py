@@ -83,3 +83,19 @@ def find_question(assessment: SelfAssessment, question_id: str) -> dict:
         if question["id"] == question_id:
             return question
     raise Http404
+
+
+def readiness_of(assessment: SelfAssessment):
+    """The scoring module's verdict on the current answers (see scoring.py for the rules)."""
+    from openaeo.assessments.scoring import Answer as ScoredAnswer
+    from openaeo.assessments.scoring import assess
+
+    answers = {
+        answer.question_id: ScoredAnswer(value=answer.value, explanation=answer.explanation)
+        for answer in assessment.answers.all()
+    }
+    return assess(asked(assessment), answers)
+
+
+def actions_of(assessment: SelfAssessment):
+    return assessment.actions.select_related("owner").order_by("status", "due_date", "id")

@@ -128,3 +128,104 @@ def answer_save(
             Answer.objects.get(assessment=assessment, question_id=question["id"])
         ) from None
     return answer
+
+
+def action_plan_create(*, actor, assessment: SelfAssessment) -> list:
+    """Turn every gap that has no action yet into one. Running it twice adds nothing."""
+    from openaeo.assessments.models import ActionItem
+    from openaeo.assessments.selectors import asked, readiness_of
+    from openaeo.catalogue.templatetags.catalogue_text import pick
+
+    if not operator_policy.can_prepare(actor, assessment.operator):
+        raise PermissionDenied
+    requirements = {requirement["id"]: requirement for _h, requirement, _q in asked(assessment)}
+    existing = set(assessment.actions.values_list("requirement_id", flat=True))
+    created = []
+    now = clock.now()
+    with transaction.atomic():
+        for gap in readiness_of(assessment).gaps:
+            if gap.requirement_id in existing:
+                continue
+            action = ActionItem.objects.create(
+                assessment=assessment,
+                requirement_id=gap.requirement_id,
+                title=pick(requirements[gap.requirement_id]["title"])[:300],
+                created_at=now,
+            )
+            created.append(action)
+        if created:
+            record_event(
+                actor=actor,
+                acting_for=assessment.operator,
+                action="assessment.action_plan",
+                obj=assessment,
+                after={"actions": [action.requirement_id for action in created]},
+            )
+    return created
+
+
+def action_update(*, actor, action, owner=None, due_date=None, notes: str = ""):
+    if not operator_policy.can_prepare(actor, action.assessment.operator):
+        raise PermissionDenied
+    if owner is not None and not operator_policy.can_prepare(owner, action.assessment.operator):
+        raise ValidationError({"owner": _("Choose someone who works on this business's file.")})
+    with transaction.atomic():
+        before = {
+            "owner": str(action.owner or ""),
+            "due_date": action.due_date,
+            "notes": action.notes,
+        }
+        action.owner, action.due_date, action.notes = owner, due_date, notes
+        action.save(update_fields=["owner", "due_date", "notes"])
+        record_event(
+            actor=actor,
+            acting_for=action.assessment.operator,
+            action="assessment.action_update",
+            obj=action,
+            before=before,
+            after={"owner": str(owner or ""), "due_date": due_date, "notes": notes},
+        )
+    return action
+
+
+def action_close(*, actor, action, note: str):
+    """Mark an action done. Its requirement's "no" and "partly" answers become "yes",
+    with the note as their explanation, so readiness is recomputed from the answers."""
+    from openaeo.assessments.selectors import asked
+
+    if not operator_policy.can_prepare(actor, action.assessment.operator):
+        raise PermissionDenied
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Say in a few words what was done.")})
+    assessment = action.assessment
+    with transaction.atomic():
+        action = type(action).objects.select_for_update().get(pk=action.pk)
+        if action.status == action.Status.DONE:
+            return action  # a second click changes nothing
+        answers = {answer.question_id: answer for answer in assessment.answers.all()}
+        for _heading, requirement, question in asked(assessment):
+            if requirement["id"] != action.requirement_id or question["answer"] != "yes_no_partly":
+                continue
+            current = answers.get(question["id"])
+            if current is None or current.value != "yes":
+                answer_save(
+                    actor=actor,
+                    assessment=assessment,
+                    question=question,
+                    value="yes",
+                    explanation=note,
+                    seen_version=current.version if current else 0,
+                )
+        action.status, action.closed_at = action.Status.DONE, clock.now()
+        action.notes = "\n".join(filter(None, [action.notes, note]))
+        action.save(update_fields=["status", "closed_at", "notes"])
+        record_event(
+            actor=actor,
+            acting_for=assessment.operator,
+            action="assessment.action_close",
+            obj=action,
+            before={"status": "open"},
+            after={"status": "done", "note": note},
+        )
+    return action

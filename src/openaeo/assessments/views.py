@@ -8,7 +8,7 @@ Save button and the page reloads at that question. Both go through the same view
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -146,3 +146,114 @@ def answer(request, assessment_id: int):
     context["conflicts"] = {question["id"]: conflict} if conflict else {}
     context["drafts"] = {question["id"]: {"value": value, "explanation": explanation}}
     return render(request, "assessments/heading.html", context, status=status)
+
+
+def _gap_context(request, assessment) -> dict:
+    from openaeo.assessments.gap_report import gap_lines
+
+    readiness = selectors.readiness_of(assessment)
+    asked = selectors.asked(assessment)
+    headings = {heading["id"]: heading for heading, _r, _q in asked}
+    return {
+        "assessment": assessment,
+        "readiness": readiness,
+        "heading_rows": [(headings[result.heading_id], result) for result in readiness.headings],
+        "lines": gap_lines(readiness, asked, assessment.size_class),
+        "percent": round(100 * readiness.score),
+        "can_edit": operator_policy.can_prepare(request.user, assessment.operator),
+        "has_actions": assessment.actions.exists(),
+    }
+
+
+def gaps(request, assessment_id: int):
+    assessment = selectors.assessment_visible_to(request.user, assessment_id)
+    return render(request, "assessments/gaps.html", _gap_context(request, assessment))
+
+
+def gaps_export(request, assessment_id: int, kind: str):
+    from django.http import HttpResponse
+
+    from openaeo.assessments import exports
+
+    assessment = selectors.assessment_visible_to(request.user, assessment_id)
+    context = _gap_context(request, assessment)
+    name = f"gap-report-{assessment.operator.identifier}-{assessment.pk}"
+    if kind == "xlsx":
+        content = exports.gap_report_xlsx(assessment, context["lines"])
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif kind == "pdf":
+        content = exports.gap_report_pdf(request, context)
+        content_type = "application/pdf"
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    return response
+
+
+@require_POST
+def action_plan(request, assessment_id: int):
+    assessment = selectors.assessment_visible_to(request.user, assessment_id)
+    if not operator_policy.can_prepare(request.user, assessment.operator):
+        raise Http404
+    created = services.action_plan_create(actor=request.user, assessment=assessment)
+    messages.success(
+        request,
+        _("%(count)s action(s) added to the plan.") % {"count": len(created)}
+        if created
+        else _("Every gap already has an action."),
+    )
+    return redirect("assessments:actions", assessment_id=assessment.pk)
+
+
+def actions(request, assessment_id: int):
+    from openaeo.assessments.forms import ActionCloseForm, ActionUpdateForm
+
+    assessment = selectors.assessment_visible_to(request.user, assessment_id)
+    can_edit = operator_policy.can_prepare(request.user, assessment.operator)
+    errors = {}
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        action = get_object_or_404(assessment.actions, pk=request.POST.get("action"))
+        if request.POST.get("do") == "close":
+            form = ActionCloseForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.action_close(
+                        actor=request.user, action=action, note=form.cleaned_data["note"]
+                    )
+                except ValidationError as error:
+                    errors[action.pk] = error.messages
+                else:
+                    messages.success(request, _("Marked done. Your readiness is updated."))
+                    return redirect("assessments:actions", assessment_id=assessment.pk)
+            else:
+                errors[action.pk] = [e for field in form.errors.values() for e in field]
+        else:
+            form = ActionUpdateForm(request.POST, operator=assessment.operator)
+            if form.is_valid():
+                try:
+                    services.action_update(actor=request.user, action=action, **form.cleaned_data)
+                except ValidationError as error:
+                    errors[action.pk] = error.messages
+                else:
+                    messages.success(request, _("Saved."))
+                    return redirect("assessments:actions", assessment_id=assessment.pk)
+            else:
+                errors[action.pk] = [e for field in form.errors.values() for e in field]
+    readiness = selectors.readiness_of(assessment)
+    return render(
+        request,
+        "assessments/actions.html",
+        {
+            "assessment": assessment,
+            "actions": selectors.actions_of(assessment),
+            "people": ActionUpdateForm(operator=assessment.operator).fields["owner"].queryset,
+            "can_edit": can_edit,
+            "errors": errors,
+            "percent": round(100 * readiness.score),
+            "readiness": readiness,
+        },
+        status=400 if errors else 200,
+    )
