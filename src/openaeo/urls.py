@@ -22,6 +22,7 @@ urlpatterns = [
     path("businesses/", include("openaeo.operators.urls")),
     path("audit/", include("openaeo.common.urls")),
     path("self-assessment/", include("openaeo.assessments.urls")),
+    path("applications/", include("openaeo.cases.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -152,6 +152,16 @@ EXPECTED = {
         "assessment",
         expect(OF_OPERATOR, OK, **_operator_refusals_for(OF_OPERATOR)),
     ),
+    "cases:submit": (
+        "get",
+        "assessment",
+        expect({"owner"}, OK, **_operator_refusals_for({"owner"})),
+    ),
+    "cases:status": (
+        "get",
+        "application",
+        expect(OF_OPERATOR, OK, **_operator_refusals_for(OF_OPERATOR)),
+    ),
     "accounts:tokens": ("get", None, expect(SIGNED_IN, OK)),
     "accounts:token_revoke": (
         "post",
@@ -177,7 +187,7 @@ EXPECTED = {
 }
 
 # Namespaces whose routes are ours and must all appear in EXPECTED.
-OWN_NAMESPACES = ("web", "operators", "accounts", "audit", "catalogue", "assessments")
+OWN_NAMESPACES = ("web", "operators", "accounts", "audit", "catalogue", "assessments", "cases")
 
 
 def _all_view_names(patterns=None, namespace=""):
@@ -218,6 +228,21 @@ def objects(people, operator, request):
 
     editor_membership = OperatorMembership.objects.get(operator=operator, user=people["editor"])
 
+    def _application():
+        from django.utils import timezone
+
+        from openaeo.cases.models import Application
+
+        assessment = _assessment()
+        return Application.objects.create(
+            operator=operator,
+            programme=assessment.programme,
+            tier_code="entry",
+            status=Application.Status.SUBMITTED,
+            submitted_at=timezone.now(),
+            completeness_due=timezone.localdate(),
+        )
+
     def _assessment():
         from openaeo.assessments.models import SelfAssessment
         from openaeo.assessments.services import assessment_start
@@ -247,6 +272,7 @@ def objects(people, operator, request):
         "assessment": lambda: {"assessment_id": _assessment().pk},
         "assessment_part": lambda: {"assessment_id": _assessment().pk, "number": 1},
         "assessment_xlsx": lambda: {"assessment_id": _assessment().pk, "kind": "xlsx"},
+        "application": lambda: {"application_id": _application().pk},
         # Loaded only for the routes that need it: publishing takes time.
         "programme": lambda: {
             "programme_id": request.getfixturevalue("programmes")["safe-reference"].pk
@@ -269,7 +295,7 @@ def test_route_answers_each_role_as_its_policy_says(
     route, role, people, objects, client_for, request
 ):
     method, kwargs_name, outcomes, *payload = EXPECTED[route]
-    if route.startswith(("catalogue:", "assessments:")):
+    if route.startswith(("catalogue:", "assessments:", "cases:")):
         request.getfixturevalue("programmes")
     kwargs = objects[kwargs_name] if kwargs_name else None
     url = reverse(route, kwargs=kwargs() if callable(kwargs) else kwargs)

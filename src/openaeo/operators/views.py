@@ -44,10 +44,12 @@ def operator_register(request):
 def _assessment_context(request, operator) -> dict:
     from openaeo.assessments.forms import StartForm
     from openaeo.assessments.selectors import assessments_of
+    from openaeo.cases.selectors import applications_of
     from openaeo.catalogue.models import Programme
 
     can_prepare = policy.can_prepare(request.user, operator)
     return {
+        "applications": applications_of(operator),
         "can_prepare": can_prepare,
         "assessments": assessments_of(operator),
         "start_form": StartForm(programmes=Programme.objects.all()) if can_prepare else None,

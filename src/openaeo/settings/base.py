@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "openaeo.operators",
     "openaeo.catalogue",
     "openaeo.assessments",
+    "openaeo.cases",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

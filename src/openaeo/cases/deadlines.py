@@ -1,0 +1,53 @@
+"""Deadline arithmetic on a programme's calendar (pure: dates in, dates out).
+
+Statutory periods are counted in calendar days or in working days, skipping the
+programme's weekend days and public holidays. Day 0 is the day the period
+starts (for example the day of submission); the deadline is the last day on
+which Customs may still act.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class Calendar:
+    weekend: frozenset[str]
+    holidays: frozenset[dt.date]
+
+    @classmethod
+    def from_config(cls, calendar: dict) -> "Calendar":
+        return cls(
+            weekend=frozenset(calendar.get("weekend", [])),
+            holidays=frozenset(dt.date.fromisoformat(day) for day in calendar.get("holidays", [])),
+        )
+
+    def is_working_day(self, day: dt.date) -> bool:
+        return WEEKDAYS[day.weekday()] not in self.weekend and day not in self.holidays
+
+
+def add_period(start: dt.date, days: int, *, working_days: bool, calendar: Calendar) -> dt.date:
+    """The date `days` days after `start`, counting only working days when asked to.
+
+    A calendar-day deadline that falls on a non-working day moves to the next
+    working day, as most administrative law provides.
+    """
+    if days < 0:
+        raise ValueError("a period cannot be negative")
+    if not working_days:
+        end = start + dt.timedelta(days=days)
+        while not calendar.is_working_day(end):
+            end += dt.timedelta(days=1)
+        return end
+    day, counted = start, 0
+    while counted < days:
+        day += dt.timedelta(days=1)
+        if calendar.is_working_day(day):
+            counted += 1
+    return day
+
+
+def days_left(deadline: dt.date, today: dt.date) -> int:
+    return (deadline - today).days

@@ -1,0 +1,45 @@
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from openaeo.cases.deadlines import Calendar, add_period
+
+pytestmark = pytest.mark.domain
+
+WEEKEND = Calendar(weekend=frozenset({"sat", "sun"}), holidays=frozenset({dt.date(2026, 12, 25)}))
+
+
+def test_working_days_skip_weekends_and_holidays():
+    # Friday 18 Dec 2026 + 10 working days: skips two weekends and Christmas Day.
+    assert add_period(dt.date(2026, 12, 18), 10, working_days=True, calendar=WEEKEND) == dt.date(
+        2027, 1, 4
+    )
+
+
+def test_calendar_days_ending_on_a_weekend_move_to_monday():
+    assert add_period(dt.date(2026, 11, 27), 1, working_days=False, calendar=WEEKEND) == dt.date(
+        2026, 11, 30
+    )
+
+
+def test_a_programme_with_a_sunday_weekend():
+    sunday_only = Calendar(weekend=frozenset({"sun"}), holidays=frozenset())
+    assert add_period(dt.date(2026, 11, 27), 2, working_days=True, calendar=sunday_only) == dt.date(
+        2026, 11, 30
+    )
+
+
+@given(
+    st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 1, 1)),
+    st.integers(0, 400),
+    st.integers(0, 30),
+)
+def test_a_longer_period_never_ends_earlier(start, days, extra):
+    for working in (True, False):
+        first = add_period(start, days, working_days=working, calendar=WEEKEND)
+        later = add_period(start, days + extra, working_days=working, calendar=WEEKEND)
+        assert first <= later
+        if days + extra > 0:
+            assert WEEKEND.is_working_day(later)
