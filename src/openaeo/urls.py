@@ -21,6 +21,7 @@ urlpatterns = [
     path("account/", include("openaeo.accounts.urls")),
     path("businesses/", include("openaeo.operators.urls")),
     path("audit/", include("openaeo.common.urls")),
+    path("evidence/", include("openaeo.evidence.urls")),
     path("self-assessment/", include("openaeo.assessments.urls")),
     path("applications/", include("openaeo.cases.urls")),
     path("admin/", admin.site.urls),

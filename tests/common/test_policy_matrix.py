@@ -152,6 +152,12 @@ EXPECTED = {
         "assessment",
         expect(OF_OPERATOR, OK, **_operator_refusals_for(OF_OPERATOR)),
     ),
+    "assessments:attach": (
+        "post",
+        "assessment",
+        expect(PREPARERS, REDIRECT, **_operator_refusals_for(PREPARERS)),
+        "an_attachment",
+    ),
     "cases:submit": (
         "get",
         "assessment",
@@ -182,12 +188,23 @@ EXPECTED = {
         "programme",
         expect({"programme_manager", "administrator"}, OK),
     ),
+    "evidence:upload": ("get", "operator", expect(PREPARERS, OK, refused=NOT_FOUND)),
+    "evidence:download": ("get", "evidence", expect(OF_OPERATOR | STAFF, OK, refused=NOT_FOUND)),
     "set_language": ("post", None, expect(set(ROLES), REDIRECT)),
     "javascript-catalog": ("get", None, expect(set(ROLES), OK)),
 }
 
 # Namespaces whose routes are ours and must all appear in EXPECTED.
-OWN_NAMESPACES = ("web", "operators", "accounts", "audit", "catalogue", "assessments", "cases")
+OWN_NAMESPACES = (
+    "web",
+    "operators",
+    "accounts",
+    "audit",
+    "catalogue",
+    "assessments",
+    "cases",
+    "evidence",
+)
 
 
 def _all_view_names(patterns=None, namespace=""):
@@ -267,8 +284,10 @@ def objects(people, operator, request):
         },
         "owners_token": {"token_id": token.pk},
         "an_answer": lambda: _an_answer(_assessment()),
+        "an_attachment": lambda: _an_attachment(_assessment()),
         "audit_event": {"sequence": AuditEvent.objects.order_by("sequence").first().sequence},
         "template": {"slug": "seal-log"},
+        "evidence": lambda: {"evidence_id": _clean_evidence(operator, people["owner"]).pk},
         "assessment": lambda: {"assessment_id": _assessment().pk},
         "assessment_part": lambda: {"assessment_id": _assessment().pk, "number": 1},
         "assessment_xlsx": lambda: {"assessment_id": _assessment().pk, "kind": "xlsx"},
@@ -285,6 +304,38 @@ def _an_answer(assessment):
 
     question = next(q for _h, _r, q in asked(assessment) if q["answer"] == "yes_no_partly")
     return {"question": question["id"], "value": "yes", "version": "0", "part": "1"}
+
+
+def _an_attachment(assessment):
+    """A document question with no file: allowed callers are sent back with a message."""
+    from openaeo.assessments.selectors import questionnaire
+
+    for part in questionnaire(assessment):
+        for block in part.requirements:
+            for question, _answer in block.questions:
+                if question["answer"] == "document":
+                    return {"question": question["id"], "part": str(part.number)}
+    raise AssertionError("the matrix assessment asks no document question")
+
+
+def _clean_evidence(operator, owner):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from openaeo.evidence.models import EvidenceFile, EvidenceStatus
+
+    evidence = EvidenceFile(
+        operator=operator,
+        uploaded_by=owner,
+        original_name="seal-log.pdf",
+        detected_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+        status=EvidenceStatus.CLEAN,
+        uploaded_at=timezone.now(),
+    )
+    evidence.file.save("seal-log.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return evidence
 
 
 MATRIX = [(route, role) for route in EXPECTED for role in ROLES]

@@ -10,6 +10,7 @@ register_routes(
         "assessments:overview": TRADER,
         "assessments:heading": TRADER,
         "assessments:answer": TRADER,
+        "assessments:attach": TRADER,
         "assessments:gaps": TRADER,
         "assessments:gaps_export": TRADER,
         "assessments:action_plan": TRADER,

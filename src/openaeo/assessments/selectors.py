@@ -85,15 +85,50 @@ def find_question(assessment: SelfAssessment, question_id: str) -> dict:
     raise Http404
 
 
+def evidence_purpose(assessment: SelfAssessment, question_id: str) -> str:
+    return f"assessment:{assessment.pk}:{question_id}"
+
+
+def evidence_by_question(assessment: SelfAssessment) -> dict[str, list]:
+    """Files uploaded for each document question (clean, waiting or refused), newest first."""
+    from openaeo.evidence.models import EvidenceFile
+
+    prefix = evidence_purpose(assessment, "")
+    files: dict[str, list] = {}
+    for evidence in EvidenceFile.objects.filter(
+        operator=assessment.operator, purpose__startswith=prefix
+    ).order_by("-uploaded_at"):
+        files.setdefault(evidence.purpose[len(prefix) :], []).append(evidence)
+    return files
+
+
 def readiness_of(assessment: SelfAssessment):
-    """The scoring module's verdict on the current answers (see scoring.py for the rules)."""
+    """The scoring module's verdict on the current answers (see scoring.py for the rules).
+
+    A document question counts as answered with a document only while at least one
+    of its files has passed the virus check: a file waiting in quarantine, or
+    refused, proves nothing yet.
+    """
     from openaeo.assessments.scoring import Answer as ScoredAnswer
     from openaeo.assessments.scoring import assess
+    from openaeo.evidence.models import EvidenceStatus
 
+    clean = {
+        question_id
+        for question_id, files in evidence_by_question(assessment).items()
+        if any(evidence.status == EvidenceStatus.CLEAN for evidence in files)
+    }
     answers = {
         answer.question_id: ScoredAnswer(value=answer.value, explanation=answer.explanation)
         for answer in assessment.answers.all()
     }
+    for _heading, _requirement, question in asked(assessment):
+        if question["answer"] == "document":
+            previous = answers.get(question["id"])
+            answers[question["id"]] = ScoredAnswer(
+                value="uploaded" if question["id"] in clean else "",
+                explanation=previous.explanation if previous else "",
+            )
     return assess(asked(assessment), answers)
 
 

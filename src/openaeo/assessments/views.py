@@ -78,6 +78,7 @@ def _heading_context(request, assessment, number: int) -> dict:
         "errors": {},
         "conflicts": {},
         "drafts": {},
+        "evidence": selectors.evidence_by_question(assessment),
         "yes_no_partly": [("yes", _("Yes")), ("no", _("No")), ("partly", _("Partly"))],
     }
 
@@ -257,3 +258,52 @@ def actions(request, assessment_id: int):
         },
         status=400 if errors else 200,
     )
+
+
+@require_POST
+def attach(request, assessment_id: int):
+    """Upload a document for a question (a plain form: works without JavaScript)."""
+    from openaeo.evidence import services as evidence_services
+    from openaeo.evidence.models import EvidenceStatus
+
+    assessment = selectors.assessment_visible_to(request.user, assessment_id)
+    if not operator_policy.can_prepare(request.user, assessment.operator):
+        raise Http404
+    question = selectors.find_question(assessment, request.POST.get("question", ""))
+    if question["answer"] != "document":
+        raise Http404
+    number = int(request.POST.get("part") or 1)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to upload."))
+    else:
+        try:
+            evidence = evidence_services.evidence_upload(
+                actor=request.user,
+                operator=assessment.operator,
+                uploaded_file=upload,
+                purpose=selectors.evidence_purpose(assessment, question["id"]),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if evidence.status == EvidenceStatus.CLEAN:
+                messages.success(
+                    request, _("%(name)s is attached.") % {"name": evidence.original_name}
+                )
+            elif evidence.status == EvidenceStatus.QUARANTINED:
+                messages.warning(
+                    request,
+                    _("%(name)s is waiting for the virus check; it counts once it is cleared.")
+                    % {"name": evidence.original_name},
+                )
+            else:
+                messages.error(
+                    request,
+                    _(
+                        "%(name)s was refused: the virus check found a problem. Nothing of it was kept."
+                    )
+                    % {"name": evidence.original_name},
+                )
+    url = reverse("assessments:heading", kwargs={"assessment_id": assessment.pk, "number": number})
+    return redirect(f"{url}#q-{question['id'].rsplit(':', 1)[-1]}")

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "openaeo.catalogue",
     "openaeo.assessments",
     "openaeo.cases",
+    "openaeo.evidence",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -244,6 +245,14 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Evidence files: the largest upload accepted, and clamd, the virus scanner (a UNIX
+# socket, or a host and port). Without a scanner, uploads stay quarantined.
+EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
+CLAMD_PORT = int(os.environ.get("CLAMD_PORT", "3310"))
+CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", "60"))
 
 # Mail: files under var/mail in development, SMTP in production, chosen by
 # EMAIL_BACKEND ("file", "smtp" or a dotted backend path). Every message is sent
