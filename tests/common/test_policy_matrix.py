@@ -106,6 +106,12 @@ EXPECTED = {
         "mandate",
         expect({"owner"}, REDIRECT, **_operator_refusals()),
     ),
+    "operators:request_access": ("get", None, expect(TRADERS, OK)),
+    "operators:access_decide": (
+        "post",
+        "access_request",
+        expect({"owner"}, REDIRECT, **_operator_refusals()),
+    ),
     "operators:profile": (
         "get",
         "operator",
@@ -239,9 +245,11 @@ def test_every_own_route_is_in_the_matrix():
 
 @pytest.fixture
 def objects(people, operator, request):
+    from django.utils import timezone
+
     from openaeo.accounts.services import api_token_create
     from openaeo.common.models import AuditEvent
-    from openaeo.operators.models import Mandate, OperatorMembership
+    from openaeo.operators.models import AccessRequest, Mandate, OperatorMembership
 
     editor_membership = OperatorMembership.objects.get(operator=operator, user=people["editor"])
 
@@ -283,6 +291,12 @@ def objects(people, operator, request):
             "mandate_id": Mandate.objects.get(operator=operator).pk,
         },
         "owners_token": {"token_id": token.pk},
+        "access_request": {
+            "operator_id": operator.pk,
+            "request_id": AccessRequest.objects.create(
+                operator=operator, requester=people["newcomer"], created_at=timezone.now()
+            ).pk,
+        },
         "an_answer": lambda: _an_answer(_assessment()),
         "an_attachment": lambda: _an_attachment(_assessment()),
         "audit_event": {"sequence": AuditEvent.objects.order_by("sequence").first().sequence},

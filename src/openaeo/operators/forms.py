@@ -98,3 +98,18 @@ class OperatorProfileForm(forms.Form):
     employees = OperatorRegisterForm.base_fields["employees"]
     annual_turnover = OperatorRegisterForm.base_fields["annual_turnover"]
     balance_sheet_total = OperatorRegisterForm.base_fields["balance_sheet_total"]
+
+
+class AccessRequestForm(forms.Form):
+    identifier = forms.CharField(
+        label=_("The business's customs or tax identification number"), max_length=40
+    )
+    message = forms.CharField(
+        label=_("Message to the owner (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Say who you are and why you need access, for example 'I am the new accountant'."
+        ),
+    )

@@ -116,3 +116,44 @@ class Mandate(models.Model):
         if on > self.valid_until:
             return "expired"
         return "in_force"
+
+
+class AccessRequest(models.Model):
+    """Someone asks to work for a business that is already registered.
+
+    The owners decide; until then the person sees nothing of the business.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the owner")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    operator = models.ForeignKey(
+        EconomicOperator, on_delete=models.PROTECT, related_name="access_requests"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_requests"
+    )
+    message = models.TextField(_("message to the owner"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operator", "requester"],
+                condition=models.Q(status="pending"),
+                name="one_pending_access_request",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.requester} -> {self.operator}"

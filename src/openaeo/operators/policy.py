@@ -16,6 +16,8 @@ register_routes(
     {
         "operators:list": TRADER,
         "operators:register": TRADER,
+        "operators:request_access": TRADER,
+        "operators:access_decide": TRADER,
         "operators:detail": SIGNED_IN,
         "operators:profile": TRADER,
         "operators:member_add": TRADER,

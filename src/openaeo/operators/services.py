@@ -23,6 +23,16 @@ PROFILE_FIELDS = (
 )
 
 
+class DuplicateIdentifier(ValidationError):
+    """The identifier belongs to a registered business: the person can ask its owners for access."""
+
+    def __init__(self, identifier: str):
+        super().__init__(
+            {"identifier": _("A business with this identifier is already registered.")}
+        )
+        self.identifier = identifier
+
+
 def operator_register(
     *,
     actor,
@@ -37,9 +47,7 @@ def operator_register(
     """Register a business; the person registering it becomes its owner."""
     identifier = identifier.strip().upper()
     if EconomicOperator.objects.filter(identifier=identifier).exists():
-        raise ValidationError(
-            {"identifier": _("A business with this identifier is already registered.")}
-        )
+        raise DuplicateIdentifier(identifier)
     now = clock.now()
     try:
         with transaction.atomic():
@@ -71,9 +79,7 @@ def operator_register(
                 },
             )
     except IntegrityError as error:  # a concurrent registration of the same identifier
-        raise ValidationError(
-            {"identifier": _("A business with this identifier is already registered.")}
-        ) from error
+        raise DuplicateIdentifier(identifier) from error
     return operator
 
 
@@ -240,3 +246,99 @@ def mandate_revoke(*, actor, mandate: Mandate, reason: str = "") -> Mandate:
             reason=reason,
         )
     return mandate
+
+
+def access_request_create(*, actor, identifier: str, message: str = ""):
+    """Ask the owners of an already registered business for access.
+
+    The answer is the same whether or not the identifier exists, so the form cannot
+    be used to find out which businesses are registered; owners are told by e-mail.
+    """
+    from openaeo.common.mail import queue_email
+    from openaeo.operators.models import AccessRequest
+
+    operator = EconomicOperator.objects.filter(identifier=identifier.strip().upper()).first()
+    if operator is None or policy.membership_role(actor, operator) is not None:
+        return None
+    with transaction.atomic():
+        request, created = AccessRequest.objects.get_or_create(
+            operator=operator,
+            requester=actor,
+            status=AccessRequest.Status.PENDING,
+            defaults={"message": message.strip()[:2000], "created_at": clock.now()},
+        )
+        if not created:
+            return request  # asked already: no second e-mail
+        record_event(
+            actor=actor,
+            acting_for=operator,
+            action="operator.access_request",
+            obj=request,
+            after={"requester": actor.email},
+        )
+        owners = list(
+            OperatorMembership.objects.filter(
+                operator=operator, role=OperatorRole.OWNER
+            ).values_list("user__email", flat=True)
+        )
+        queue_email(
+            subject=_("%(email)s asks to work for %(business)s in OpenAEO")
+            % {"email": actor.email, "business": operator.legal_name},
+            body=_(
+                "%(email)s asks to be added to %(business)s in OpenAEO.\n\nTheir message: %(message)s\n\n"
+                "Open the business page in OpenAEO to approve or refuse."
+            )
+            % {"email": actor.email, "business": operator.legal_name, "message": message or "-"},
+            to=owners,
+        )
+    return request
+
+
+def access_request_decide(*, actor, access_request, approve: bool, role: str = OperatorRole.VIEWER):
+    """An owner approves (with a role) or refuses a request. Deciding twice changes nothing."""
+    from openaeo.common.mail import queue_email
+    from openaeo.operators.models import AccessRequest
+
+    if not policy.can_manage_people(actor, access_request.operator):
+        raise PermissionDenied
+    if role not in OperatorRole.values:
+        raise ValidationError({"role": _("Choose a role.")})
+    with transaction.atomic():
+        access_request = AccessRequest.objects.select_for_update().get(pk=access_request.pk)
+        if access_request.status != AccessRequest.Status.PENDING:
+            return access_request
+        access_request.status = (
+            AccessRequest.Status.APPROVED if approve else AccessRequest.Status.REFUSED
+        )
+        access_request.decided_by, access_request.decided_at = actor, clock.now()
+        access_request.save(update_fields=["status", "decided_by", "decided_at"])
+        if (
+            approve
+            and not OperatorMembership.objects.filter(
+                operator=access_request.operator, user=access_request.requester
+            ).exists()
+        ):
+            OperatorMembership.objects.create(
+                operator=access_request.operator,
+                user=access_request.requester,
+                role=role,
+                added_at=clock.now(),
+            )
+        record_event(
+            actor=actor,
+            acting_for=access_request.operator,
+            action="operator.access_approve" if approve else "operator.access_refuse",
+            obj=access_request,
+            after={"requester": access_request.requester.email, "role": role if approve else None},
+        )
+        queue_email(
+            subject=_("Your request to work for %(business)s")
+            % {"business": access_request.operator.legal_name},
+            body=_("The owner approved your request. Sign in to OpenAEO to start.")
+            if approve
+            else _(
+                "The owner did not approve your request. Contact them directly if you think this is a mistake."
+            ),
+            to=[access_request.requester.email],
+        )
+    return access_request

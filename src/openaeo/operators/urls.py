@@ -7,6 +7,7 @@ app_name = "operators"
 urlpatterns = [
     path("", views.operator_list, name="list"),
     path("register/", views.operator_register, name="register"),
+    path("request-access/", views.request_access, name="request_access"),
     path("<int:operator_id>/", views.operator_detail, name="detail"),
     path("<int:operator_id>/profile/", views.operator_profile, name="profile"),
     path("<int:operator_id>/members/", views.member_add, name="member_add"),
@@ -16,6 +17,11 @@ urlpatterns = [
         name="member_remove",
     ),
     path("<int:operator_id>/mandates/", views.mandate_grant, name="mandate_grant"),
+    path(
+        "<int:operator_id>/access-requests/<int:request_id>/",
+        views.access_decide,
+        name="access_decide",
+    ),
     path(
         "<int:operator_id>/mandates/<int:mandate_id>/revoke/",
         views.mandate_revoke,

@@ -27,9 +27,13 @@ def operator_list(request):
 
 def operator_register(request):
     form = OperatorRegisterForm(request.POST or None)
+    duplicate_identifier = None
     if request.method == "POST" and form.is_valid():
         try:
             operator = services.operator_register(actor=request.user, **form.cleaned_data)
+        except services.DuplicateIdentifier as error:
+            _apply_errors(form, error)
+            duplicate_identifier = error.identifier
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -38,7 +42,11 @@ def operator_register(request):
                 _("%(name)s is registered. You are its owner.") % {"name": operator.legal_name},
             )
             return redirect("operators:detail", operator_id=operator.pk)
-    return render(request, "operators/operator_register.html", {"form": form})
+    return render(
+        request,
+        "operators/operator_register.html",
+        {"form": form, "duplicate_identifier": duplicate_identifier},
+    )
 
 
 def _assessment_context(request, operator) -> dict:
@@ -51,6 +59,11 @@ def _assessment_context(request, operator) -> dict:
     return {
         "applications": applications_of(operator),
         "can_prepare": can_prepare,
+        "access_requests": operator.access_requests.filter(status="pending").select_related(
+            "requester"
+        )
+        if policy.can_manage_people(request.user, operator)
+        else [],
         "assessments": assessments_of(operator),
         "start_form": StartForm(programmes=Programme.objects.all()) if can_prepare else None,
     }
@@ -177,3 +190,46 @@ def operator_profile(request, operator_id: int):
         messages.success(request, _("The business profile is saved."))
         return redirect("operators:detail", operator_id=operator.pk)
     return render(request, "operators/operator_profile.html", {"operator": operator, "form": form})
+
+
+def request_access(request):
+    from openaeo.operators.forms import AccessRequestForm
+
+    form = AccessRequestForm(
+        request.POST or None, initial={"identifier": request.GET.get("identifier", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.access_request_create(actor=request.user, **form.cleaned_data)
+        # The same answer whether or not the number is registered: nothing is revealed.
+        messages.success(
+            request,
+            _(
+                "If a business with this number is registered, its owners have been asked. "
+                "You will get an e-mail when they decide."
+            ),
+        )
+        return redirect("operators:list")
+    return render(request, "operators/request_access.html", {"form": form})
+
+
+@require_POST
+def access_decide(request, operator_id: int, request_id: int):
+    from openaeo.operators.models import AccessRequest
+
+    operator = selectors.operator_managed_by(request.user, operator_id)
+    access_request = get_object_or_404(
+        AccessRequest.objects.filter(operator=operator), pk=request_id
+    )
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.access_request_decide(
+            actor=request.user,
+            access_request=access_request,
+            approve=approve,
+            role=request.POST.get("role") or "viewer",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Approved.") if approve else _("Refused."))
+    return redirect("operators:detail", operator_id=operator.pk)
