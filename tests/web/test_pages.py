@@ -110,6 +110,19 @@ def test_demo_has_an_account_for_every_role():
         assert f"{role}@demo.openaeo.test" in out.getvalue()
 
 
+def test_demo_has_businesses_of_every_size_at_every_stage():
+    from openaeo.assessments.models import ActionItem, SelfAssessment
+    from openaeo.cases.models import Application
+    from openaeo.operators.models import EconomicOperator
+
+    call_command("demo_data", stdout=io.StringIO())
+    sizes = {assessment.size_class for assessment in SelfAssessment.objects.all()}
+    assert sizes == {"small", "medium", "large"}
+    assert EconomicOperator.objects.filter(assessments__isnull=True).exists()  # registered only
+    assert ActionItem.objects.filter(due_date__isnull=False).exists()
+    assert Application.objects.filter(status="submitted").count() == 1
+
+
 def _counts():
     from openaeo.accounts.models import Office, User
     from openaeo.operators.models import EconomicOperator, Mandate, OperatorMembership

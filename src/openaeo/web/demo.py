@@ -105,6 +105,33 @@ OPERATORS = [
         38,
         4_500_000,
     ),
+    (
+        "KE-P051234569C",
+        "Mlima Tea Growers Cooperative",
+        "KE",
+        f"owner@{DEMO_DOMAIN}",
+        ["exporter"],
+        3,
+        150_000,
+    ),
+    (
+        "KE-P051234570D",
+        "Savanna Logistics Ltd",
+        "KE",
+        f"owner@{DEMO_DOMAIN}",
+        ["freight_forwarder", "carrier", "warehouse_keeper"],
+        120,
+        30_000_000,
+    ),
+    (
+        "KE-P051234571E",
+        "Rift Valley Packaging Manufacturers",
+        "KE",
+        f"owner@{DEMO_DOMAIN}",
+        ["manufacturer", "exporter", "importer"],
+        420,
+        80_000_000,
+    ),
 ]
 
 
@@ -229,6 +256,7 @@ def load() -> dict[str, int]:
             )
             created["mandates"] += 1
         _demo_assessment(coffee, owner, created)
+        _demo_later_stages(owner, created)
     return created
 
 
@@ -264,3 +292,109 @@ def _demo_assessment(operator, owner, created: dict[str, int]) -> None:
             explanation=note,
             seen_version=0,
         )
+
+
+def _best_answer(question: dict) -> tuple[str, str]:
+    kind = question["answer"]
+    if kind == "choice":
+        best = max(question["options"], key=lambda option: option.get("score", 1))
+        return best["value"], ""
+    if kind == "number":
+        return "12", ""
+    if kind == "date":
+        return "2026-01-15", ""
+    if kind == "document":
+        return "", "The document is kept at the office and can be shown on request."
+    return "yes", ""
+
+
+def _answer_everything(assessment, owner, *, weak: int = 0) -> None:
+    """Answer every question well, except the first `weak` yes/no questions ("partly")."""
+    from openaeo.assessments import selectors as assessment_selectors
+    from openaeo.assessments import services as assessment_services
+
+    for _heading, _requirement, question in assessment_selectors.asked(assessment):
+        value, note = _best_answer(question)
+        if weak and question["answer"] == "yes_no_partly":
+            value, note, weak = "partly", "Written procedure in preparation.", weak - 1
+        assessment_services.answer_save(
+            actor=owner,
+            assessment=assessment,
+            question=question,
+            value=value,
+            explanation=note,
+            seen_version=0,
+        )
+
+
+def _demo_later_stages(owner, created: dict[str, int]) -> None:
+    """Businesses of every size at different stages: registered only (the tea growers),
+    a medium forwarder part-way, a large manufacturer with an action plan, and a
+    small forwarder whose application is submitted."""
+    from django.core.exceptions import ValidationError
+
+    from openaeo.assessments import services as assessment_services
+    from openaeo.assessments.models import SelfAssessment
+    from openaeo.cases import services as case_services
+    from openaeo.catalogue.models import Programme
+
+    programme = Programme.objects.get(urn="urn:openaeo:programme:safe-reference")
+    stages = [
+        ("KE-P051234570D", "security", "partial"),
+        ("KE-P051234571E", "security", "action_plan"),
+        ("KE-P051234568B", "entry", "submitted"),
+    ]
+    for identifier, tier, stage in stages:
+        operator = EconomicOperator.objects.get(identifier=identifier)
+        if SelfAssessment.objects.filter(operator=operator).exists():
+            continue
+        assessment = assessment_services.assessment_start(
+            actor=owner, operator=operator, programme=programme, tier_code=tier
+        )
+        created["assessments"] = created.get("assessments", 0) + 1
+        if stage == "partial":
+            from openaeo.assessments import selectors as assessment_selectors
+
+            for _h, _r, question in assessment_selectors.asked(assessment)[:12]:
+                value, note = _best_answer(question)
+                assessment_services.answer_save(
+                    actor=owner,
+                    assessment=assessment,
+                    question=question,
+                    value=value,
+                    explanation=note,
+                    seen_version=0,
+                )
+        elif stage == "action_plan":
+            _answer_everything(assessment, owner, weak=3)
+            for action in assessment_services.action_plan_create(
+                actor=owner, assessment=assessment
+            ):
+                assessment_services.action_update(
+                    actor=owner,
+                    action=action,
+                    owner=owner,
+                    due_date=clock.today() + dt.timedelta(days=21),
+                )
+        else:
+            _answer_everything(assessment, owner)
+            # Documents count once a virus scanner has cleared them; until then the entry
+            # tier accepts the application with an improvement plan.
+            for action in assessment_services.action_plan_create(
+                actor=owner, assessment=assessment
+            ):
+                assessment_services.action_update(
+                    actor=owner,
+                    action=action,
+                    owner=owner,
+                    due_date=clock.today() + dt.timedelta(days=30),
+                )
+            try:
+                case_services.application_submit(
+                    actor=owner, assessment=assessment, declaration_accepted=True
+                )
+                created["applications"] = created.get("applications", 0) + 1
+            except ValidationError as error:
+                raise RuntimeError(
+                    f"The demo application could not be submitted: {error.messages}"
+                ) from error
