@@ -88,3 +88,18 @@ def test_only_an_owner_decides(business, owner):
     editor = factories.make_member(business, OperatorRole.EDITOR)
     with pytest.raises(PermissionDenied):
         services.access_request_decide(actor=editor, access_request=request, approve=True)
+
+
+def test_the_identifier_must_match_the_programmes_pattern(client, programmes):
+    client.force_login(factories.UserFactory())
+    response = client.post(
+        "/businesses/register/",
+        {
+            "legal_name": "Shop",
+            "identifier": "12",
+            "country": "KE",
+            "roles": ["exporter"],
+            "employees": 2,
+        },
+    )
+    assert "does not look like a valid identification number" in response.content.decode()

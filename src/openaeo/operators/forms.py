@@ -56,6 +56,22 @@ class OperatorRegisterForm(forms.Form):
         decimal_places=0,
     )
 
+    def clean_identifier(self):
+        """The identifier must have the shape the public programme expects (TIN/EORI style)."""
+        from openaeo.catalogue.models import Programme
+
+        value = self.cleaned_data["identifier"].strip().upper()
+        programme = Programme.objects.filter(is_default=True).first()
+        pattern = programme.config.get("identifier_pattern") if programme else None
+        if pattern and not re.fullmatch(pattern, value):
+            raise forms.ValidationError(
+                _(
+                    "This does not look like a valid identification number. Check it on your tax "
+                    "or customs registration papers, for example KE-P051234567A."
+                )
+            )
+        return value
+
     def clean_country(self):
         value = self.cleaned_data["country"]
         if not _COUNTRY.match(value):
