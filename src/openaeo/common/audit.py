@@ -5,9 +5,11 @@ the event and the change it describes are committed together or not at all.
 """
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
 from openaeo.common import clock, request_context
@@ -68,10 +70,6 @@ def _jsonable(value):
     """Dates, decimals and the like as strings, so the hash sees what the database stores."""
     if value is None:
         return None
-    import json
-
-    from django.core.serializers.json import DjangoJSONEncoder
-
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
