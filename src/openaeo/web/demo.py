@@ -282,7 +282,9 @@ def _demo_assessment(operator, owner, created: dict[str, int]) -> None:
         if len(answered_headings) > 3:
             break
         value, note = (
-            ("yes", "") if len(answered_headings) < 3 else ("partly", "Being put right: see the action plan.")
+            ("yes", "")
+            if len(answered_headings) < 3
+            else ("partly", "Being put right: see the action plan.")
         )
         assessment_services.answer_save(
             actor=owner,
