@@ -14,6 +14,25 @@ from openaeo.accounts.services import staff_role_grant
 from openaeo.operators.models import EconomicOperator, Mandate, OperatorMembership
 
 PASSWORD = "correct-horse-battery"
+
+# Every key of the `people` fixture (tests/conftest.py): the callers both permission
+# matrices try on every page and API operation.
+ROLES = (
+    "anonymous",
+    "newcomer",
+    "owner",
+    "editor",
+    "viewer",
+    "representative",
+    "other_owner",
+    "programme_manager",
+    "validator",
+    "validator_elsewhere",
+    "supervisor",
+    "relationship_manager",
+    "auditor",
+    "administrator",
+)
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 

@@ -19,23 +19,9 @@ from django.urls import reverse
 from openaeo.api import api as ninja_api
 from openaeo.common.api_policy import requires
 from openaeo.common.permissions import Rule
+from tests import factories
 
-ROLES = [
-    "anonymous",
-    "newcomer",
-    "owner",
-    "editor",
-    "viewer",
-    "representative",
-    "other_owner",
-    "programme_manager",
-    "validator",
-    "validator_elsewhere",
-    "supervisor",
-    "relationship_manager",
-    "auditor",
-    "administrator",
-]
+ROLES = list(factories.ROLES)
 MACHINE = "machine_client"
 CALLERS = [*ROLES, MACHINE]
 

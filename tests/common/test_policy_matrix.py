@@ -15,23 +15,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from openaeo.common.permissions import rule_for
+from tests import factories
 
-ROLES = [
-    "anonymous",
-    "newcomer",
-    "owner",
-    "editor",
-    "viewer",
-    "representative",
-    "other_owner",
-    "programme_manager",
-    "validator",
-    "validator_elsewhere",
-    "supervisor",
-    "relationship_manager",
-    "auditor",
-    "administrator",
-]
+ROLES = list(factories.ROLES)
 STAFF = {
     "programme_manager",
     "validator",
@@ -64,13 +50,9 @@ def expect(allowed: set[str], allowed_status, *, refused=FORBIDDEN, **overrides)
     return table
 
 
-def _operator_refusals():
-    # Traders who may not act for the operator: 404, as if it did not exist.
-    # Staff: the route is for the trader side, so 403.
-    return {role: NOT_FOUND for role in TRADERS - {"owner"}}
-
-
 def _operator_refusals_for(allowed):
+    # Traders who may not act for the operator: 404, as if it did not exist.
+    # Staff: these routes are for the trader side, so 403.
     return {role: NOT_FOUND for role in TRADERS - set(allowed)}
 
 
@@ -89,28 +71,28 @@ EXPECTED = {
     "operators:member_add": (
         "post",
         "operator",
-        expect({"owner"}, BAD_FORM, **_operator_refusals()),
+        expect({"owner"}, BAD_FORM, **_operator_refusals_for({"owner"})),
     ),
     "operators:member_remove": (
         "post",
         "membership",
-        expect({"owner"}, REDIRECT, **_operator_refusals()),
+        expect({"owner"}, REDIRECT, **_operator_refusals_for({"owner"})),
     ),
     "operators:mandate_grant": (
         "post",
         "operator",
-        expect({"owner"}, BAD_FORM, **_operator_refusals()),
+        expect({"owner"}, BAD_FORM, **_operator_refusals_for({"owner"})),
     ),
     "operators:mandate_revoke": (
         "post",
         "mandate",
-        expect({"owner"}, REDIRECT, **_operator_refusals()),
+        expect({"owner"}, REDIRECT, **_operator_refusals_for({"owner"})),
     ),
     "operators:request_access": ("get", None, expect(TRADERS, OK)),
     "operators:access_decide": (
         "post",
         "access_request",
-        expect({"owner"}, REDIRECT, **_operator_refusals()),
+        expect({"owner"}, REDIRECT, **_operator_refusals_for({"owner"})),
     ),
     "operators:profile": (
         "get",

@@ -102,9 +102,12 @@ def evidence_by_question(assessment: SelfAssessment) -> dict[str, list]:
     return files
 
 
-def readiness_of(assessment: SelfAssessment):
+def readiness_of(
+    assessment: SelfAssessment, questions: list[tuple[dict, dict, dict]] | None = None
+):
     """The scoring module's verdict on the current answers (see scoring.py for the rules).
 
+    `questions` may be passed by callers that already computed `asked(assessment)`.
     A document question counts as answered with a document only while at least one
     of its files has passed the virus check: a file waiting in quarantine, or
     refused, proves nothing yet.
@@ -122,14 +125,15 @@ def readiness_of(assessment: SelfAssessment):
         answer.question_id: ScoredAnswer(value=answer.value, explanation=answer.explanation)
         for answer in assessment.answers.all()
     }
-    for _heading, _requirement, question in asked(assessment):
+    questions = asked(assessment) if questions is None else questions
+    for _heading, _requirement, question in questions:
         if question["answer"] == "document":
             previous = answers.get(question["id"])
             answers[question["id"]] = ScoredAnswer(
                 value="uploaded" if question["id"] in clean else "",
                 explanation=previous.explanation if previous else "",
             )
-    return assess(asked(assessment), answers)
+    return assess(questions, answers)
 
 
 def actions_of(assessment: SelfAssessment):

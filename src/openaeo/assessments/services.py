@@ -138,12 +138,13 @@ def action_plan_create(*, actor, assessment: SelfAssessment) -> list:
 
     if not operator_policy.can_prepare(actor, assessment.operator):
         raise PermissionDenied
-    requirements = {requirement["id"]: requirement for _h, requirement, _q in asked(assessment)}
+    questions = asked(assessment)
+    requirements = {requirement["id"]: requirement for _h, requirement, _q in questions}
     existing = set(assessment.actions.values_list("requirement_id", flat=True))
     created = []
     now = clock.now()
     with transaction.atomic():
-        for gap in readiness_of(assessment).gaps:
+        for gap in readiness_of(assessment, questions).gaps:
             if gap.requirement_id in existing:
                 continue
             action = ActionItem.objects.create(

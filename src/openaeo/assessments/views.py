@@ -152,8 +152,8 @@ def answer(request, assessment_id: int):
 def _gap_context(request, assessment) -> dict:
     from openaeo.assessments.gap_report import gap_lines
 
-    readiness = selectors.readiness_of(assessment)
     asked = selectors.asked(assessment)
+    readiness = selectors.readiness_of(assessment, asked)
     headings = {heading["id"]: heading for heading, _r, _q in asked}
     return {
         "assessment": assessment,

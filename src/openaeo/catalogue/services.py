@@ -9,7 +9,7 @@ from django.db import transaction
 from openaeo.accounts.roles import StaffRole
 from openaeo.catalogue.library import LIBRARY_DIR, load_catalogue
 from openaeo.catalogue.models import CatalogueVersion, Programme
-from openaeo.catalogue.programmes import load_programme, validate_programme
+from openaeo.catalogue.programmes import validate_programme
 from openaeo.common import clock
 from openaeo.common.audit import record_event
 from openaeo.common.audit_chain import canonical_json
@@ -113,12 +113,16 @@ def programme_load(
     *, actor, path: Path, make_default: bool | None = None
 ) -> tuple[Programme, bool]:
     """Load a programme file (validated against the latest published version of its catalogue)."""
+    from openaeo.catalogue.library import LibraryInvalid
     from openaeo.catalogue.programmes import read_programme
+    from openaeo.catalogue.yaml_lines import to_plain
 
-    urn = read_programme(path).get("catalogue")
-    version = latest_version(urn) if urn else None
-    config = load_programme(path, catalogue=version.content if version else None)
-    return programme_save(actor=actor, config=config, make_default=make_default)
+    document = read_programme(path)
+    version = latest_version(document.get("catalogue")) if document.get("catalogue") else None
+    problems = validate_programme(document, catalogue=version.content if version else None)
+    if problems:
+        raise LibraryInvalid(problems)
+    return programme_save(actor=actor, config=to_plain(document), make_default=make_default)
 
 
 def programme_update_from_text(

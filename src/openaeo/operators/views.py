@@ -69,40 +69,36 @@ def _assessment_context(request, operator) -> dict:
     }
 
 
-def operator_detail(request, operator_id: int):
-    operator = selectors.operator_visible_to(request.user, operator_id)
+def _detail_context(request, operator, **forms_) -> dict:
     can_manage = policy.can_manage_people(request.user, operator)
-    return render(
-        request,
-        "operators/operator_detail.html",
-        {
-            **_assessment_context(request, operator),
-            "operator": operator,
-            "members": selectors.members_of(operator),
-            "mandates": selectors.mandates_of(operator),
-            "today": clock.today(),
-            "can_manage": can_manage,
-            "member_form": MemberAddForm() if can_manage else None,
-            "mandate_form": MandateGrantForm() if can_manage else None,
-            "my_role": policy.membership_role(request.user, operator),
-        },
-    )
-
-
-def _detail_with_form(request, operator, **forms_):
     context = {
         **_assessment_context(request, operator),
         "operator": operator,
         "members": selectors.members_of(operator),
         "mandates": selectors.mandates_of(operator),
         "today": clock.today(),
-        "can_manage": True,
-        "member_form": MemberAddForm(),
-        "mandate_form": MandateGrantForm(),
+        "can_manage": can_manage,
+        "member_form": MemberAddForm() if can_manage else None,
+        "mandate_form": MandateGrantForm() if can_manage else None,
         "my_role": policy.membership_role(request.user, operator),
     }
     context.update(forms_)
-    return render(request, "operators/operator_detail.html", context, status=400)
+    return context
+
+
+def operator_detail(request, operator_id: int):
+    operator = selectors.operator_visible_to(request.user, operator_id)
+    return render(request, "operators/operator_detail.html", _detail_context(request, operator))
+
+
+def _detail_with_form(request, operator, **forms_):
+    """The business page again, showing a form that did not validate."""
+    return render(
+        request,
+        "operators/operator_detail.html",
+        _detail_context(request, operator, **forms_),
+        status=400,
+    )
 
 
 @require_POST
