@@ -24,6 +24,7 @@ urlpatterns = [
     path("evidence/", include("openaeo.evidence.urls")),
     path("self-assessment/", include("openaeo.assessments.urls")),
     path("applications/", include("openaeo.cases.urls")),
+    path("notifications/", include("openaeo.notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

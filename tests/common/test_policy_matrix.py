@@ -31,6 +31,8 @@ TRADERS = {"newcomer", "owner", "editor", "viewer", "representative", "other_own
 SIGNED_IN = TRADERS | STAFF
 OF_OPERATOR = {"owner", "editor", "viewer", "representative"}
 PREPARERS = {"owner", "editor", "representative"}  # the representative's mandate includes "prepare"
+# Staff who read cases (validators and supervisors only in their own office).
+CASE_READERS = {"validator", "validator_elsewhere", "supervisor", "programme_manager", "auditor"}
 
 OK, REDIRECT, BAD_FORM, FORBIDDEN, NOT_FOUND, TO_LOGIN = 200, 302, 400, 403, 404, "login"
 
@@ -156,6 +158,44 @@ EXPECTED = {
         "application",
         expect(OF_OPERATOR, OK, **_operator_refusals_for(OF_OPERATOR)),
     ),
+    "cases:reply": (
+        "post",
+        "thread",
+        expect(PREPARERS, BAD_FORM, **_operator_refusals_for(PREPARERS)),
+    ),
+    "cases:withdraw": (
+        "post",
+        "application",
+        expect({"owner"}, BAD_FORM, **_operator_refusals_for({"owner"})),
+    ),
+    "cases:appeal": (
+        "post",
+        "application",
+        expect({"owner"}, BAD_FORM, **_operator_refusals_for({"owner"})),
+    ),
+    "cases:decision_letter": (
+        "get",
+        "decision",
+        expect(OF_OPERATOR | CASE_READERS - {"validator_elsewhere"}, OK, refused=NOT_FOUND),
+    ),
+    "cases:queue": ("get", None, expect(CASE_READERS, OK)),
+    "cases:case": (
+        "get",
+        "application",
+        expect(CASE_READERS, OK, validator_elsewhere=NOT_FOUND),
+    ),
+    "cases:act": (
+        "post",
+        "case_note",
+        expect({"validator", "supervisor"}, BAD_FORM, validator_elsewhere=NOT_FOUND),
+    ),
+    "cases:follow_up": (
+        "post",
+        "thread",
+        expect({"validator", "supervisor"}, REDIRECT, validator_elsewhere=NOT_FOUND),
+    ),
+    "notifications:list": ("get", None, expect(SIGNED_IN, OK)),
+    "notifications:read": ("post", None, expect(SIGNED_IN, REDIRECT)),
     "accounts:tokens": ("get", None, expect(SIGNED_IN, OK)),
     "accounts:token_revoke": (
         "post",
@@ -192,6 +232,7 @@ OWN_NAMESPACES = (
     "assessments",
     "cases",
     "evidence",
+    "notifications",
 )
 
 
@@ -240,6 +281,11 @@ def objects(people, operator, request):
 
         from openaeo.cases.models import Application
 
+        from openaeo.accounts.models import Office
+
+        existing = Application.objects.filter(operator=operator).first()
+        if existing:
+            return existing
         assessment = _assessment()
         return Application.objects.create(
             operator=operator,
@@ -248,7 +294,54 @@ def objects(people, operator, request):
             status=Application.Status.SUBMITTED,
             submitted_at=timezone.now(),
             completeness_due=timezone.localdate(),
+            office=Office.objects.get(code="PORT"),
         )
+
+    def _thread():
+        from openaeo.cases.models import CaseMessage, InformationRequest
+
+        application = _application()
+        thread = InformationRequest.objects.create(
+            application=application,
+            kind="question",
+            subject="Seal log",
+            asked_by=people["validator"],
+            asked_at=timezone.now(),
+        )
+        CaseMessage.objects.create(
+            request=thread,
+            author=people["validator"],
+            from_customs=True,
+            body="Please send the seal log.",
+            sent_at=timezone.now(),
+        )
+        return {"application_id": application.pk, "request_id": thread.pk}
+
+    def _decision():
+        from openaeo.cases.models import Decision, Recommendation
+
+        application = _application()
+        recommendation = Recommendation.objects.create(
+            application=application,
+            round=1,
+            outcome="granted",
+            tier_code="entry",
+            reasons="Meets every requirement.",
+            recommended_by=people["validator"],
+            recommended_at=timezone.now(),
+        )
+        decision = Decision.objects.create(
+            application=application,
+            round=1,
+            recommendation=recommendation,
+            outcome="granted",
+            tier_code="entry",
+            reasons="Meets every requirement.",
+            language="en",
+            decided_by=people["supervisor"],
+            decided_at=timezone.now(),
+        )
+        return {"application_id": application.pk, "decision_id": decision.pk}
 
     def _assessment():
         from openaeo.assessments.models import SelfAssessment
@@ -288,6 +381,9 @@ def objects(people, operator, request):
         "assessment_part": lambda: {"assessment_id": _assessment().pk, "number": 1},
         "assessment_xlsx": lambda: {"assessment_id": _assessment().pk, "kind": "xlsx"},
         "application": lambda: {"application_id": _application().pk},
+        "thread": _thread,
+        "decision": _decision,
+        "case_note": lambda: {"application_id": _application().pk, "action": "note"},
         # Loaded only for the routes that need it: publishing takes time.
         "programme": lambda: {
             "programme_id": request.getfixturevalue("programmes")["safe-reference"].pk

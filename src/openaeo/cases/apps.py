@@ -8,4 +8,4 @@ class CasesConfig(AppConfig):
     verbose_name = _("Applications and cases")
 
     def ready(self):
-        from openaeo.cases import policy  # noqa: F401
+        from openaeo.cases import policy, tasks  # noqa: F401

@@ -51,3 +51,43 @@ def add_period(start: dt.date, days: int, *, working_days: bool, calendar: Calen
 
 def days_left(deadline: dt.date, today: dt.date) -> int:
     return (deadline - today).days
+
+
+def days_between(start: dt.date, end: dt.date, *, working_days: bool, calendar: Calendar) -> int:
+    """How many days of a period lie after `start` up to and including `end`.
+
+    The inverse of `add_period` for working days: counting from `start` to
+    `add_period(start, n, working_days=True, ...)` gives `n`. Used to measure how
+    long a clock was stopped. Zero when `end` is not after `start`.
+    """
+    if end <= start:
+        return 0
+    if not working_days:
+        return (end - start).days
+    return sum(
+        1
+        for offset in range(1, (end - start).days + 1)
+        if calendar.is_working_day(start + dt.timedelta(days=offset))
+    )
+
+
+def decision_deadline(
+    start: dt.date,
+    *,
+    days: int,
+    working_days: bool,
+    calendar: Calendar,
+    paused_days: int = 0,
+    extension_days: int = 0,
+) -> dt.date:
+    """The decision deadline of a case whose clock started on `start`.
+
+    The statutory period is lengthened by the days the clock was stopped (while
+    Customs waited for the applicant) and by any extension granted with a reason.
+    `paused_days` is counted in the same unit as the period (working or calendar days).
+    """
+    if paused_days < 0 or extension_days < 0:
+        raise ValueError("pauses and extensions cannot be negative")
+    return add_period(
+        start, days + paused_days + extension_days, working_days=working_days, calendar=calendar
+    )

@@ -1,18 +1,38 @@
-"""Reading applications."""
+"""Reading applications and cases: who may see which, and what the case page shows."""
+
+from dataclasses import dataclass, field
 
 from django.http import Http404
 
-from openaeo.cases.models import Application
+from openaeo.cases import policy
+from openaeo.cases.models import Application, ApplicationRevision
 from openaeo.operators import policy as operator_policy
 
 
 def application_visible_to(user, application_id: int) -> Application:
+    """The applicant's view of its application (404 for anyone outside the business)."""
     application = (
         Application.objects.select_related("operator", "programme")
         .filter(pk=application_id)
         .first()
     )
-    if application is None or not operator_policy.can_view_operator(user, application.operator):
+    if (
+        application is None
+        or user.staff_roles
+        or not operator_policy.can_view_operator(user, application.operator)
+    ):
+        raise Http404
+    return application
+
+
+def case_for_staff(user, application_id: int) -> Application:
+    """The officer's view of a case (404 when it is another office's, or missing)."""
+    application = (
+        Application.objects.select_related("operator", "programme", "office", "assignee")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None or not policy.can_see_case(user, application):
         raise Http404
     return application
 
@@ -30,3 +50,82 @@ def timeline(application) -> list:
             object_type="cases.application", object_id=str(application.pk)
         ).order_by("sequence")
     )
+
+
+def threads_of(application):
+    """Information requests with their messages, newest thread first."""
+    from django.db.models import Prefetch
+
+    from openaeo.cases.models import CaseMessage
+
+    return application.information_requests.select_related("asked_by").prefetch_related(
+        Prefetch("messages", queryset=CaseMessage.objects.select_related("author"))
+    )
+
+
+def attachments_by_message(application) -> dict[int, list]:
+    """Files attached to the case's messages, by message id."""
+    from openaeo.evidence.models import EvidenceFile
+
+    files: dict[int, list] = {}
+    for evidence in EvidenceFile.objects.filter(
+        operator=application.operator, purpose__startswith="case-message:"
+    ).order_by("uploaded_at"):
+        message_id = evidence.purpose.split(":", 1)[1]
+        if message_id.isdigit():
+            files.setdefault(int(message_id), []).append(evidence)
+    return files
+
+
+@dataclass
+class AnswerRow:
+    question: dict
+    value: str = ""
+    explanation: str = ""
+    changed: bool = False
+    files: list = field(default_factory=list)
+
+
+@dataclass
+class HeadingView:
+    heading: dict
+    status: str = ""
+    rows: list[AnswerRow] = field(default_factory=list)
+
+
+def pinned_answers(revision: ApplicationRevision, previous: ApplicationRevision | None):
+    """The answers of one revision per heading, evidence beside them, changes marked."""
+    from openaeo.assessments.selectors import asked, evidence_by_question
+
+    snapshot = revision.snapshot
+    answers = snapshot.get("answers", {})
+    earlier = previous.snapshot.get("answers", {}) if previous else None
+    statuses = {
+        heading_id: data.get("status", "")
+        for heading_id, data in snapshot.get("readiness", {}).get("headings", {}).items()
+    }
+    files = evidence_by_question(revision.assessment)
+    headings: list[HeadingView] = []
+    for heading, _requirement, question in asked(revision.assessment):
+        if not headings or headings[-1].heading["id"] != heading["id"]:
+            headings.append(HeadingView(heading=heading, status=statuses.get(heading["id"], "")))
+        answer = answers.get(question["id"], {})
+        headings[-1].rows.append(
+            AnswerRow(
+                question=question,
+                value=answer.get("value", ""),
+                explanation=answer.get("explanation", ""),
+                changed=earlier is not None and _said(earlier.get(question["id"])) != _said(answer),
+                files=[
+                    evidence
+                    for evidence in files.get(question["id"], [])
+                    if evidence.uploaded_at <= revision.submitted_at
+                ],
+            )
+        )
+    return headings
+
+
+def _said(answer: dict | None) -> tuple[str, str]:
+    answer = answer or {}
+    return answer.get("value", ""), answer.get("explanation", "")

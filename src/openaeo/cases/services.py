@@ -5,9 +5,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from openaeo.accounts.roles import StaffRole
 from openaeo.assessments.selectors import readiness_of
+from openaeo.cases import workflow
 from openaeo.cases.deadlines import Calendar, add_period
-from openaeo.cases.models import Application, ApplicationRevision
+from openaeo.cases.models import BEFORE_DECISION, Application, ApplicationRevision, CaseStatus
 from openaeo.common import clock
 from openaeo.common.audit import record_event
 from openaeo.common.mail import queue_email
@@ -104,19 +106,20 @@ def application_submit(*, actor, assessment, declaration_accepted: bool) -> Appl
                 operator=operator,
                 programme=assessment.programme,
                 tier_code=assessment.tier_code,
-                status=Application.Status.SUBMITTED,
+                status__in=BEFORE_DECISION,
             )
             .first()
         )
         snapshot = _snapshot(assessment, readiness)
+        before_status = None
         if application is None:
             deadlines = assessment.programme.config["deadlines"]
             completeness = deadlines["completeness"]
-            application = Application.objects.create(
+            msme = assessment.size_class in ("micro", "small", "medium")
+            application = Application(
                 operator=operator,
                 programme=assessment.programme,
                 tier_code=assessment.tier_code,
-                status=Application.Status.SUBMITTED,
                 submitted_at=now,
                 completeness_due=add_period(
                     clock.today(),
@@ -124,14 +127,34 @@ def application_submit(*, actor, assessment, declaration_accepted: bool) -> Appl
                     working_days=completeness["working_days"],
                     calendar=Calendar.from_config(deadlines["calendar"]),
                 ),
-                msme=assessment.size_class in ("micro", "small", "medium"),
+                size_class=assessment.size_class,
+                msme=msme,
+                priority=1 if msme and deadlines.get("msme_priority") else 0,
+                office=workflow.office_for(operator),
+                updated_at=now,
             )
+            application.due_on = application.completeness_due
+            application.save()
             number = 1
         else:
             last = application.revisions.order_by("-number").first()
             if last is not None and last.snapshot["answers"] == snapshot["answers"]:
                 return last  # nothing changed since the last submission (e.g. a double click)
             number = (last.number if last else 0) + 1
+            if application.status == CaseStatus.INCOMPLETE:
+                # The corrected application goes back to the completeness check.
+                before_status = workflow.transition(application, "complete")
+                workflow.restart_completeness(application)
+                for request in application.information_requests.filter(
+                    kind="missing_items", answered_at__isnull=True
+                ):
+                    request.answered_at = now
+                    request.save(update_fields=["answered_at"])
+            application.version += 1
+            application.updated_at = now
+            application.save(
+                update_fields=["status", "version", "updated_at", "completeness_due", "due_on"]
+            )
         revision = ApplicationRevision.objects.create(
             application=application,
             number=number,
@@ -147,7 +170,9 @@ def application_submit(*, actor, assessment, declaration_accepted: bool) -> Appl
             acting_for=operator,
             action="application.submit" if number == 1 else "application.resubmit",
             obj=application,
+            before={"status": before_status} if before_status else None,
             after={
+                "status": application.status,
                 "revision": number,
                 "tier": application.tier_code,
                 "readiness": round(readiness.score, 3),
@@ -163,4 +188,20 @@ def application_submit(*, actor, assessment, declaration_accepted: bool) -> Appl
             % {"business": operator, "number": number, "date": application.completeness_due},
             to=[actor.email],
         )
+        if number == 1:
+            workflow.tell_officers(
+                application,
+                workflow.office_people(application, StaffRole.SUPERVISOR),
+                gettext_noop("New application %(reference)s from %(business)s"),
+                gettext_noop("Check that it is complete by %(date)s and assign it."),
+                date=application.completeness_due,
+            )
+        else:
+            workflow.tell_officers(
+                application,
+                workflow.officers_to_tell(application),
+                gettext_noop("%(business)s sent revision %(number)s of case %(reference)s"),
+                gettext_noop("The applicant changed the application. The case page shows both."),
+                number=number,
+            )
     return revision

@@ -83,6 +83,19 @@ def evidence_upload(
     """
     if not policy.can_upload(actor, operator):
         raise PermissionDenied
+    return evidence_receive(
+        actor=actor, operator=operator, uploaded_file=uploaded_file, purpose=purpose
+    )
+
+
+def evidence_receive(
+    *, actor, operator: EconomicOperator, uploaded_file, purpose: str = ""
+) -> EvidenceFile:
+    """The checks and storage of `evidence_upload`, for callers that decided who may upload.
+
+    Case work uses it for files officers add to a case (photos from a visit,
+    attachments to a message), after checking the officer may work on the case.
+    """
     name = clean_file_name(getattr(uploaded_file, "name", "") or "")
     spool, size, sha256 = _receive(uploaded_file, name)
     with spool:

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "openaeo.assessments",
     "openaeo.cases",
     "openaeo.evidence",
+    "openaeo.notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "openaeo.web.context_processors.navigation",
+                "openaeo.web.context_processors.unread_notifications",
             ],
         },
     },
@@ -258,6 +260,8 @@ CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", "60"))
 # EMAIL_BACKEND ("file", "smtp" or a dotted backend path). Every message is sent
 # by a background task (openaeo.common.mail).
 MAILERS = {"default": mail_settings(VAR_DIR)}
+# Links in e-mails are made absolute with this address (no trailing slash).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "OpenAEO <no-reply@openaeo.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

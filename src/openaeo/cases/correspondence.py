@@ -1,0 +1,311 @@
+"""Information requests and their threads, internal notes, and compliance-history entries.
+
+A request Customs sends during the review stops the decision clock (where the
+programme says so) until the applicant replies; the reply restarts it and the
+deadline moves by the days it stood still. A reply to a "missing items" request
+puts a returned application back in the completeness queue with a new period.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from openaeo.cases import policy, workflow
+from openaeo.cases.models import (
+    Application,
+    CaseMessage,
+    CaseNote,
+    CaseStatus,
+    ComplianceRecord,
+    InformationRequest,
+)
+from openaeo.common import clock
+from openaeo.common.audit import record_event
+from openaeo.operators import policy as operator_policy
+
+MAX_ATTACHMENTS = 5
+
+
+def message_purpose(message: CaseMessage) -> str:
+    return f"case-message:{message.pk}"
+
+
+def can_correspond(user, operator) -> bool:
+    """Owners and editors, and representatives whose mandate includes correspondence."""
+    from openaeo.accounts.roles import MandateScope, OperatorRole
+
+    if operator_policy.membership_role(user, operator) in (OperatorRole.OWNER, OperatorRole.EDITOR):
+        return True
+    return MandateScope.CORRESPOND in operator_policy.mandate_scopes(user, operator)
+
+
+def open_request(
+    application: Application,
+    *,
+    actor,
+    kind: str,
+    subject: str,
+    body: str,
+    items: list[str] | None = None,
+    stops_clock: bool,
+    reply_due: dt.date | None = None,
+) -> InformationRequest:
+    """Create the thread and its first message (inside the caller's transaction)."""
+    now = clock.now()
+    request = InformationRequest.objects.create(
+        application=application,
+        kind=kind,
+        subject=subject[:200],
+        items=items or [],
+        stops_clock=stops_clock,
+        asked_by=actor,
+        asked_at=now,
+        reply_due=reply_due,
+    )
+    CaseMessage.objects.create(
+        request=request, author=actor, from_customs=True, body=body, sent_at=now
+    )
+    return request
+
+
+def _attach(actor, application: Application, message: CaseMessage, files) -> list:
+    """Run each file through the evidence checks; refuse the whole message if one is bad."""
+    from openaeo.evidence import services as evidence_services
+    from openaeo.evidence.models import EvidenceStatus
+
+    files = [upload for upload in (files or []) if upload]
+    if len(files) > MAX_ATTACHMENTS:
+        raise ValidationError(
+            {
+                "files": _("Attach at most %(count)s files to one message.")
+                % {"count": MAX_ATTACHMENTS}
+            }
+        )
+    stored = []
+    for upload in files:
+        evidence = evidence_services.evidence_receive(
+            actor=actor,
+            operator=application.operator,
+            uploaded_file=upload,
+            purpose=message_purpose(message),
+        )
+        if evidence.status in (EvidenceStatus.INFECTED, EvidenceStatus.SCAN_FAILED):
+            raise ValidationError(
+                {
+                    "files": _(
+                        "%(name)s was refused by the virus check; nothing was sent. Remove it "
+                        "and send the message again."
+                    )
+                    % {"name": evidence.original_name}
+                }
+            )
+        stored.append(evidence)
+    return stored
+
+
+def case_ask(
+    *,
+    actor,
+    application: Application,
+    seen_version: int | None,
+    subject: str,
+    body: str,
+    reply_due: dt.date | None = None,
+    files=None,
+) -> InformationRequest:
+    """An officer asks the applicant for information during the review."""
+    subject, body = (subject or "").strip(), (body or "").strip()
+    errors = {}
+    if not subject:
+        errors["subject"] = _("Give the request a short subject.")
+    if not body:
+        errors["body"] = _("Write what you need from the applicant, in plain words.")
+    if reply_due is not None and reply_due < clock.today():
+        errors["reply_due"] = _("The reply date is in the past.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        application = workflow.locked(application, seen_version)
+        if not policy.can_work_on(actor, application):
+            raise PermissionDenied
+        if application.status not in (
+            CaseStatus.RISK_REVIEW,
+            CaseStatus.DESK_REVIEW,
+            CaseStatus.VALIDATION,
+            CaseStatus.RECOMMENDED,
+        ):
+            raise ValidationError(_("Information can be requested while the case is under review."))
+        stops = workflow.stop_clock(application)
+        request = open_request(
+            application,
+            actor=actor,
+            kind=InformationRequest.Kind.QUESTION,
+            subject=subject,
+            body=body,
+            stops_clock=stops,
+            reply_due=reply_due,
+        )
+        _attach(actor, application, request.messages.get(), files)
+        workflow.save_change(
+            application,
+            actor=actor,
+            action="case.information_request",
+            after={"request": request.pk, "subject": subject, "clock_stopped": stops},
+            fields=workflow.CLOCK_FIELDS,
+        )
+        workflow.tell_applicant(
+            application,
+            gettext_noop("Customs asks for information on %(reference)s"),
+            gettext_noop(
+                "%(subject)s. Reply in OpenAEO. The deadline for the decision stands still "
+                "until you reply."
+            )
+            if stops
+            else gettext_noop("%(subject)s. Reply in OpenAEO."),
+            subject=subject,
+        )
+    return request
+
+
+def case_reply(*, actor, request: InformationRequest, body: str, files=None) -> CaseMessage:
+    """The applicant answers a request, with attachments. Restarts a stopped clock."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write your answer, even a short one.")})
+    with transaction.atomic():
+        application = workflow.locked(request.application, None)
+        if not can_correspond(actor, application.operator):
+            raise PermissionDenied
+        request = InformationRequest.objects.select_for_update().get(pk=request.pk)
+        if application.status in (CaseStatus.WITHDRAWN, CaseStatus.CLOSED):
+            raise ValidationError(_("This application is closed: messages can no longer be sent."))
+        message = CaseMessage.objects.create(
+            request=request, author=actor, from_customs=False, body=body, sent_at=clock.now()
+        )
+        attachments = _attach(actor, application, message, files)
+        first_answer = request.answered_at is None
+        if first_answer:
+            request.answered_at = message.sent_at
+            request.save(update_fields=["answered_at"])
+        before_status = application.status
+        paused = 0
+        if first_answer and request.kind == InformationRequest.Kind.MISSING_ITEMS:
+            if application.status == CaseStatus.INCOMPLETE:
+                workflow.transition(application, "complete")
+                workflow.restart_completeness(application)
+        elif first_answer and application.clock_stopped_on is not None:
+            waiting = request.application.information_requests.filter(
+                stops_clock=True, answered_at__isnull=True
+            ).exclude(pk=request.pk)
+            if not waiting.exists():
+                paused = workflow.restart_clock(application)
+        workflow.save_change(
+            application,
+            actor=actor,
+            action="case.reply",
+            before_status=before_status,
+            after={
+                "request": request.pk,
+                "attachments": [evidence.sha256 for evidence in attachments],
+                "clock_paused_days": paused,
+            },
+            fields=[*workflow.CLOCK_FIELDS, "completeness_due"],
+        )
+        workflow.tell_officers(
+            application,
+            workflow.officers_to_tell(application),
+            gettext_noop("%(business)s replied on case %(reference)s"),
+            gettext_noop("Reply to “%(subject)s”. %(clock)s"),
+            subject=request.subject,
+            clock=_("The decision clock runs again.") if paused or request.stops_clock else "",
+        )
+    return message
+
+
+def case_follow_up(*, actor, request: InformationRequest, body: str, files=None) -> CaseMessage:
+    """An officer writes again in an existing thread (a clarification, a reminder)."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write the message.")})
+    with transaction.atomic():
+        application = workflow.locked(request.application, None)
+        if not policy.can_work_on(actor, application):
+            raise PermissionDenied
+        message = CaseMessage.objects.create(
+            request=request, author=actor, from_customs=True, body=body, sent_at=clock.now()
+        )
+        _attach(actor, application, message, files)
+        record_event(
+            actor=actor,
+            action="case.follow_up",
+            obj=application,
+            after={"request": request.pk},
+        )
+        workflow.tell_applicant(
+            application,
+            gettext_noop("New message from Customs on %(reference)s"),
+            gettext_noop("About “%(subject)s”. Read it in OpenAEO."),
+            subject=request.subject,
+        )
+    return message
+
+
+def case_note_add(*, actor, application: Application, body: str) -> CaseNote:
+    """An internal note: officers only, never shown to the applicant."""
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": _("Write the note.")})
+    if not policy.can_work_on(actor, application):
+        raise PermissionDenied
+    with transaction.atomic():
+        note = CaseNote.objects.create(
+            application=application, author=actor, body=body, written_at=clock.now()
+        )
+        record_event(actor=actor, action="case.note", obj=application, after={"note": note.pk})
+    return note
+
+
+def compliance_record_add(
+    *,
+    actor,
+    application: Application,
+    occurred_on: dt.date,
+    kind: str,
+    severity: str,
+    description: str,
+) -> ComplianceRecord:
+    """An officer records a fact from the operator's compliance history."""
+    description = (description or "").strip()
+    errors = {}
+    if kind not in ComplianceRecord.Kind.values:
+        errors["kind"] = _("Choose what kind of record this is.")
+    if severity not in ComplianceRecord.Severity.values:
+        errors["severity"] = _("Choose how serious it was.")
+    if not description:
+        errors["description"] = _("Describe what happened.")
+    if occurred_on and occurred_on > clock.today():
+        errors["occurred_on"] = _("The date is in the future.")
+    if errors:
+        raise ValidationError(errors)
+    if not policy.can_work_on(actor, application):
+        raise PermissionDenied
+    with transaction.atomic():
+        record = ComplianceRecord.objects.create(
+            operator=application.operator,
+            occurred_on=occurred_on,
+            kind=kind,
+            severity=severity,
+            description=description,
+            recorded_by=actor,
+            recorded_at=clock.now(),
+        )
+        record_event(
+            actor=actor,
+            action="case.compliance_record",
+            obj=application,
+            after={"kind": kind, "severity": severity, "occurred_on": occurred_on},
+        )
+    return record
