@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openaeo.cases.deadlines import Calendar, add_period
+from openaeo.cases.deadlines import Calendar, add_period, days_between, decision_deadline
 
 pytestmark = pytest.mark.domain
 
@@ -43,3 +43,46 @@ def test_a_longer_period_never_ends_earlier(start, days, extra):
         assert first <= later
         if days + extra > 0:
             assert WEEKEND.is_working_day(later)
+
+
+@given(
+    start=st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2035, 12, 31)),
+    days=st.integers(min_value=0, max_value=400),
+)
+def test_counting_working_days_undoes_adding_them(start, days):
+    calendar = Calendar(
+        weekend=frozenset({"fri", "sat"}), holidays=frozenset({dt.date(2026, 12, 25)})
+    )
+    end = add_period(start, days, working_days=True, calendar=calendar)
+    assert days_between(start, end, working_days=True, calendar=calendar) == days
+
+
+@given(
+    start=st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2035, 12, 31)),
+    days=st.integers(min_value=1, max_value=200),
+    paused=st.integers(min_value=0, max_value=100),
+    more=st.integers(min_value=0, max_value=100),
+    working=st.booleans(),
+)
+def test_a_longer_pause_never_brings_the_decision_forward(start, days, paused, more, working):
+    calendar = Calendar(weekend=frozenset({"sat", "sun"}), holidays=frozenset())
+    shorter = decision_deadline(
+        start, days=days, working_days=working, calendar=calendar, paused_days=paused
+    )
+    longer = decision_deadline(
+        start, days=days, working_days=working, calendar=calendar, paused_days=paused + more
+    )
+    assert longer >= shorter >= start
+    no_pause = add_period(start, days, working_days=working, calendar=calendar)
+    assert decision_deadline(start, days=days, working_days=working, calendar=calendar) == no_pause
+
+
+def test_a_pause_counts_the_days_the_clock_stood_still():
+    calendar = Calendar(weekend=frozenset({"sat", "sun"}), holidays=frozenset())
+    # Stopped on Tuesday 3 March 2026, restarted on Tuesday 10 March.
+    monday, tuesday = dt.date(2026, 3, 9), dt.date(2026, 3, 3)
+    assert days_between(tuesday, dt.date(2026, 3, 10), working_days=False, calendar=calendar) == 7
+    assert days_between(tuesday, dt.date(2026, 3, 10), working_days=True, calendar=calendar) == 5
+    assert days_between(monday, monday, working_days=True, calendar=calendar) == 0
+    with pytest.raises(ValueError):
+        decision_deadline(monday, days=5, working_days=True, calendar=calendar, paused_days=-1)

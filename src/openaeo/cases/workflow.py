@@ -158,7 +158,7 @@ def officers_to_tell(application: Application) -> list:
     return office_people(application, StaffRole.SUPERVISOR)
 
 
-def tell_applicant(application: Application, subject: str, body: str, **params):
+def tell_applicant(application: Application, subject: str, body: str, /, **params):
     notify(
         applicant_people(application),
         subject=subject,
@@ -168,7 +168,7 @@ def tell_applicant(application: Application, subject: str, body: str, **params):
     )
 
 
-def tell_officers(application: Application, people, subject: str, body: str, **params):
+def tell_officers(application: Application, people, subject: str, body: str, /, **params):
     notify(
         people,
         subject=subject,
