@@ -31,7 +31,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
 
 @admin.register(Office)
 class OfficeAdmin(AuditedModelAdmin):
-    list_display = ["code", "name", "country"]
+    list_display = ["code", "name", "country", "receives_applications"]
     search_fields = ["code", "name"]
 
 

@@ -68,6 +68,14 @@ class Office(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
     country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166-1 alpha-2"))
+    receives_applications = models.BooleanField(
+        _("receives new applications"),
+        default=False,
+        help_text=_(
+            "New AEO applications from businesses of this country go to this office "
+            "(the first such office by code)."
+        ),
+    )
 
     class Meta:
         ordering = ["code"]

@@ -21,14 +21,26 @@ from openaeo.common import clock
 from openaeo.common.audit import record_event
 
 
-def office_create(*, actor: User | None, code: str, name: str, country: str) -> Office:
+def office_create(
+    *, actor: User | None, code: str, name: str, country: str, receives_applications=False
+) -> Office:
     with transaction.atomic():
-        office = Office.objects.create(code=code, name=name, country=country.upper())
+        office = Office.objects.create(
+            code=code,
+            name=name,
+            country=country.upper(),
+            receives_applications=receives_applications,
+        )
         record_event(
             actor=actor,
             action="office.create",
             obj=office,
-            after={"code": office.code, "name": office.name, "country": office.country},
+            after={
+                "code": office.code,
+                "name": office.name,
+                "country": office.country,
+                "receives_applications": receives_applications,
+            },
         )
     return office
 

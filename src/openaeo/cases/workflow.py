@@ -552,14 +552,16 @@ def case_withdraw(*, actor, application: Application, reason: str = "") -> Appli
 
 
 def office_for(operator):
-    """Where a new application goes: an office in the operator's country, else the first one.
-
-    Supervisors can move a case to another office later (by reassigning the office in
-    the administration); routing by commodity or region is a setting for later.
+    """Where a new application goes: the office of the operator's country marked as
+    receiving applications (the AEO unit), else any office of that country, else the
+    first office. Supervisors can move a case to another office in the administration.
     """
     from openaeo.accounts.models import Office
 
+    offices = Office.objects.order_by("code")
+    in_country = offices.filter(country=operator.country)
     return (
-        Office.objects.filter(country=operator.country).order_by("code").first()
-        or Office.objects.order_by("code").first()
+        in_country.filter(receives_applications=True).first()
+        or in_country.first()
+        or offices.first()
     )

@@ -42,6 +42,8 @@ OFFICES = [
     ("AIR", "International Airport Customs Office"),
 ]
 
+# The demo's validator and supervisor work at the seaport office, so new applications go there.
+INTAKE_OFFICE = "PORT"
 ACCOUNTS = [
     DemoAccount(
         f"owner@{DEMO_DOMAIN}", "Amina Njoroge", "Trader: owner of a micro coffee exporter"
@@ -192,7 +194,11 @@ def load() -> dict[str, int]:
             office = Office.objects.filter(code=code).first()
             if office is None:
                 office = account_services.office_create(
-                    actor=None, code=code, name=name, country="KE"
+                    actor=None,
+                    code=code,
+                    name=name,
+                    country="KE",
+                    receives_applications=code == INTAKE_OFFICE,
                 )
                 created["offices"] += 1
             offices[code] = office
