@@ -131,3 +131,15 @@ def test_the_queue_lists_the_case_for_its_office_only(client, case, staff):
     assert case.reference in client.get(reverse("cases:queue")).content.decode()
     client.force_login(staff["validator_elsewhere"])
     assert case.reference not in client.get(reverse("cases:queue")).content.decode()
+
+
+def test_the_staff_overview_says_what_waits(client, case, staff):
+    workflow.case_assign(
+        actor=staff["supervisor"], applications=[case], assignee=staff["validator"]
+    )
+    client.force_login(staff["validator"])
+    body = client.get(reverse("web:dashboard")).content.decode()
+    assert "1 open case assigned to you" in body
+    client.force_login(staff["supervisor2"])
+    body = client.get(reverse("web:dashboard")).content.decode()
+    assert "0 cases wait for a validator" in body and "0 decisions or appeals to take" in body

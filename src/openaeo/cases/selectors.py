@@ -129,3 +129,36 @@ def pinned_answers(revision: ApplicationRevision, previous: ApplicationRevision 
 def _said(answer: dict | None) -> tuple[str, str]:
     answer = answer or {}
     return answer.get("value", ""), answer.get("explanation", "")
+
+
+def work_summary(user) -> dict | None:
+    """What waits for an officer: their open cases, how many are overdue, and for
+    supervisors the unassigned cases and decisions of their offices. None for people
+    who do not work on cases."""
+    from django.db.models import Count, Q
+
+    from openaeo.accounts.roles import StaffRole
+    from openaeo.cases.models import CUSTOMS_STATES, CaseStatus
+    from openaeo.common import clock
+
+    roles = {StaffRole.VALIDATOR, StaffRole.SUPERVISOR}
+    if not user.is_authenticated or not (user.staff_roles & roles):
+        return None
+    today = clock.today()
+    open_cases = Application.objects.filter(status__in=CUSTOMS_STATES)
+    mine = open_cases.filter(assignee=user).aggregate(
+        total=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today))
+    )
+    summary = {"mine": mine["total"], "mine_overdue": mine["overdue"]}
+    if StaffRole.SUPERVISOR in user.staff_roles:
+        offices = policy.offices_of(user, (StaffRole.SUPERVISOR,))
+        scoped = open_cases if offices is None else open_cases.filter(office_id__in=offices)
+        summary.update(
+            scoped.aggregate(
+                unassigned=Count("id", filter=Q(assignee__isnull=True)),
+                to_decide=Count(
+                    "id", filter=Q(status__in=[CaseStatus.RECOMMENDED, CaseStatus.APPEALED])
+                ),
+            )
+        )
+    return summary

@@ -28,9 +28,13 @@ def dashboard(request):
         held = [
             (StaffRole(role).label, STAFF_ROLE_SUMMARIES[role]) for role in sorted(user.staff_roles)
         ]
+        from openaeo.cases.selectors import work_summary
+
         assignments = user.staff_assignments.filter(active=True).select_related("office")
         return render(
-            request, "web/dashboard_staff.html", {"held_roles": held, "assignments": assignments}
+            request,
+            "web/dashboard_staff.html",
+            {"held_roles": held, "assignments": assignments, "work": work_summary(user)},
         )
     return render(
         request,
