@@ -169,3 +169,28 @@ def test_text_is_served_as_utf8_text_attachment(people, operator, client_for, us
     download = client_for(people["owner"]).get(download_url(evidence))
     assert download["Content-Type"] == "text/csv; charset=utf-8"
     assert download["Content-Disposition"].startswith("attachment;")
+
+
+def test_customs_working_files_are_not_shown_to_the_business(db, people, operator, client_for):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from openaeo.evidence.models import EvidenceFile, EvidenceStatus
+
+    photo = EvidenceFile(
+        operator=operator,
+        uploaded_by=people["validator"],
+        original_name="gate.png",
+        purpose="visit-item:1",
+        detected_type="image/png",
+        size=8,
+        sha256="1" * 64,
+        status=EvidenceStatus.CLEAN,
+        uploaded_at=timezone.now(),
+    )
+    photo.file.save("gate.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    url = f"/evidence/files/{photo.pk}/download/"
+    assert client_for(people["owner"]).get(url).status_code == 404
+    assert client_for(people["validator"]).get(url).status_code == 200
+    page = client_for(people["owner"]).get(f"/evidence/{operator.pk}/upload/")
+    assert "gate.png" not in page.content.decode()

@@ -22,8 +22,20 @@ def can_upload(user, operator) -> bool:
     return operators_policy.can_prepare(user, operator)
 
 
+# Files Customs keeps for its own record of a case (photos taken on a validation visit):
+# the applicant reads the visit report, not the officers' working files.
+CUSTOMS_ONLY_PURPOSES = ("visit-item:",)
+
+
+def is_customs_only(evidence: EvidenceFile) -> bool:
+    return evidence.purpose.startswith(CUSTOMS_ONLY_PURPOSES)
+
+
 def can_see(user, evidence: EvidenceFile) -> bool:
-    """Everyone who may see the business, Customs staff included."""
+    """Everyone who may see the business, Customs staff included; Customs' own working
+    files only for staff."""
+    if is_customs_only(evidence) and not (user.is_authenticated and user.staff_roles):
+        return False
     return operators_policy.can_view_operator(user, evidence.operator)
 
 
