@@ -99,6 +99,31 @@ EXPECTED = {
         "operator",
         expect(PREPARERS, OK, **_operator_refusals_for(PREPARERS)),
     ),
+    "operators:sites": (
+        "get",
+        "operator",
+        expect(PREPARERS, OK, **_operator_refusals_for(PREPARERS)),
+    ),
+    "operators:site_add": (
+        "post",
+        "operator",
+        expect(PREPARERS, BAD_FORM, **_operator_refusals_for(PREPARERS)),
+    ),
+    "operators:site_remove": (
+        "post",
+        "site",
+        expect(PREPARERS, REDIRECT, **_operator_refusals_for(PREPARERS)),
+    ),
+    "operators:contact_add": (
+        "post",
+        "operator",
+        expect(PREPARERS, BAD_FORM, **_operator_refusals_for(PREPARERS)),
+    ),
+    "operators:contact_remove": (
+        "post",
+        "contact",
+        expect(PREPARERS, REDIRECT, **_operator_refusals_for(PREPARERS)),
+    ),
     "assessments:start": (
         "post",
         "operator",
@@ -273,6 +298,8 @@ def objects(people, operator, request):
             "mandate_id": Mandate.objects.get(operator=operator).pk,
         },
         "owners_token": {"token_id": token.pk},
+        "site": lambda: {"operator_id": operator.pk, "site_id": _site(operator).pk},
+        "contact": lambda: {"operator_id": operator.pk, "contact_id": _contact(operator).pk},
         "access_request": {
             "operator_id": operator.pk,
             "request_id": AccessRequest.objects.create(
@@ -293,6 +320,34 @@ def objects(people, operator, request):
             "programme_id": request.getfixturevalue("programmes")["safe-reference"].pk
         },
     }
+
+
+def _site(operator):
+    from django.utils import timezone
+
+    from openaeo.operators.models import OperatorSite
+
+    return OperatorSite.objects.create(
+        operator=operator,
+        name="Main warehouse",
+        kind=OperatorSite.Kind.WAREHOUSE,
+        address="Plot 7, Industrial Area",
+        created_at=timezone.now(),
+    )
+
+
+def _contact(operator):
+    from django.utils import timezone
+
+    from openaeo.operators.models import OperatorContact
+
+    return OperatorContact.objects.create(
+        operator=operator,
+        name="Amina Otieno",
+        function=OperatorContact.Function.CUSTOMS,
+        email="amina@example.test",
+        created_at=timezone.now(),
+    )
 
 
 def _an_answer(assessment):

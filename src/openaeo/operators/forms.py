@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openaeo.accounts.roles import MandateScope, OperatorRole
 from openaeo.catalogue.forms import ROLE_CHOICES
+from openaeo.operators.models import OperatorContact, OperatorSite
 
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 
@@ -128,4 +129,66 @@ class AccessRequestForm(forms.Form):
         help_text=_(
             "Say who you are and why you need access, for example 'I am the new accountant'."
         ),
+    )
+
+
+class SiteForm(forms.Form):
+    """A place where the business works. The prefix keeps ids apart from the contact form's."""
+
+    prefix = "site"
+
+    name = forms.CharField(
+        label=_("Name of the site"),
+        max_length=200,
+        help_text=_("For example “Main warehouse, Industrial Area”."),
+        error_messages={"required": _("Enter the name of the site.")},
+    )
+    kind = forms.ChoiceField(
+        label=_("What kind of site is it?"),
+        choices=OperatorSite.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what kind of site it is.")},
+    )
+    address = forms.CharField(
+        label=_("Address"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Enter the address of the site.")},
+    )
+    activities = forms.CharField(
+        label=_("What happens there"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example “storage of goods under customs control, loading of trucks”."),
+    )
+
+
+class ContactForm(forms.Form):
+    """Whom Customs can contact about what."""
+
+    prefix = "contact"
+
+    name = forms.CharField(
+        label=_("Name of the person"),
+        max_length=150,
+        error_messages={"required": _("Enter the name of the contact person.")},
+    )
+    function = forms.ChoiceField(
+        label=_("What is this person the contact for?"),
+        choices=OperatorContact.Function.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what this person is the contact for.")},
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        error_messages={
+            "required": _("Enter the contact person's e-mail address."),
+            "invalid": _("Enter the e-mail address in the correct format, like name@example.com."),
+        },
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        required=False,
+        max_length=40,
+        help_text=_("With the country code, for example +254 20 123 4567."),
     )

@@ -157,3 +157,58 @@ class AccessRequest(models.Model):
 
     def __str__(self):
         return f"{self.requester} -> {self.operator}"
+
+
+class OperatorSite(models.Model):
+    """A place where the business works: offices, warehouses, production, port facilities."""
+
+    class Kind(models.TextChoices):
+        HEAD_OFFICE = "head_office", _("Head office")
+        WAREHOUSE = "warehouse", _("Warehouse")
+        PRODUCTION = "production", _("Production site")
+        OFFICE = "office", _("Office")
+        PORT_FACILITY = "port_facility", _("Port or airport facility")
+        OTHER = "other", _("Other")
+
+    operator = models.ForeignKey(EconomicOperator, on_delete=models.PROTECT, related_name="sites")
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind of site"), max_length=20, choices=Kind.choices)
+    address = models.TextField(_("address"))
+    activities = models.TextField(_("what happens there"), blank=True)
+    created_at = models.DateTimeField(_("added"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+
+    def __str__(self):
+        return self.name
+
+
+class OperatorContact(models.Model):
+    """A person Customs can contact about one subject (customs, security, finance, ...)."""
+
+    class Function(models.TextChoices):
+        MAIN = "main", _("Main contact")
+        CUSTOMS = "customs", _("Customs contact")
+        SECURITY = "security", _("Security contact")
+        FINANCE = "finance", _("Finance contact")
+        OTHER = "other", _("Other contact")
+
+    operator = models.ForeignKey(
+        EconomicOperator, on_delete=models.PROTECT, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    function = models.CharField(_("contact for"), max_length=20, choices=Function.choices)
+    email = models.EmailField(_("e-mail address"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("added"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return f"{self.name} ({self.get_function_display()})"

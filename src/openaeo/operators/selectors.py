@@ -5,7 +5,13 @@ from django.http import Http404
 
 from openaeo.common import clock
 from openaeo.operators import policy
-from openaeo.operators.models import EconomicOperator, Mandate, OperatorMembership
+from openaeo.operators.models import (
+    EconomicOperator,
+    Mandate,
+    OperatorContact,
+    OperatorMembership,
+    OperatorSite,
+)
 
 
 def operators_of(user) -> QuerySet[EconomicOperator]:
@@ -39,6 +45,22 @@ def operator_managed_by(user, operator_id: int) -> EconomicOperator:
     if operator is None or not policy.can_manage_people(user, operator):
         raise Http404
     return operator
+
+
+def operator_prepared_by(user, operator_id: int) -> EconomicOperator:
+    """The operator, or 404 unless `user` prepares its file (owner, editor, mandate to prepare)."""
+    operator = EconomicOperator.objects.filter(pk=operator_id).first()
+    if operator is None or not policy.can_prepare(user, operator):
+        raise Http404
+    return operator
+
+
+def sites_of(operator: EconomicOperator) -> QuerySet[OperatorSite]:
+    return operator.sites.order_by("id")
+
+
+def contacts_of(operator: EconomicOperator) -> QuerySet[OperatorContact]:
+    return operator.contacts.order_by("id")
 
 
 def members_of(operator: EconomicOperator) -> QuerySet[OperatorMembership]:

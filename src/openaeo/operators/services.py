@@ -1,9 +1,11 @@
 """Writes for operators: registration, colleagues and mandates, each with its audit event."""
 
 import datetime as dt
+import re
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -11,7 +13,16 @@ from openaeo.accounts.roles import MandateScope, OperatorRole
 from openaeo.common import clock
 from openaeo.common.audit import record_event
 from openaeo.operators import policy
-from openaeo.operators.models import EconomicOperator, Mandate, OperatorMembership
+from openaeo.operators.models import (
+    EconomicOperator,
+    Mandate,
+    OperatorContact,
+    OperatorMembership,
+    OperatorSite,
+)
+
+# A leading + and digits with the usual separators; at least five digits.
+_PHONE = re.compile(r"\+?[0-9 ().\-/]{5,39}")
 
 PROFILE_FIELDS = (
     "trading_names",
@@ -109,6 +120,139 @@ def operator_update_profile(*, actor, operator: EconomicOperator, **changes) -> 
                 after={k: v for k, v in after.items() if before[k] != after[k]},
             )
     return operator
+
+
+def _required(errors: dict, field: str, value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        errors[field] = message
+    return value
+
+
+def site_add(
+    *, actor, operator: EconomicOperator, name: str, kind: str, address: str, activities: str = ""
+) -> OperatorSite:
+    """Owners and editors list the places where the business works."""
+    if not policy.can_prepare(actor, operator):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    name = _required(errors, "name", name, _("Enter the name of the site."))
+    address = _required(errors, "address", address, _("Enter the address of the site."))
+    if kind not in OperatorSite.Kind.values:
+        errors["kind"] = _("Choose what kind of site it is.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        site = OperatorSite.objects.create(
+            operator=operator,
+            name=name[:200],
+            kind=kind,
+            address=address,
+            activities=(activities or "").strip(),
+            created_at=clock.now(),
+        )
+        record_event(
+            actor=actor,
+            acting_for=operator,
+            action="operator.site_add",
+            obj=site,
+            after={
+                "name": site.name,
+                "kind": site.kind,
+                "address": site.address,
+                "activities": site.activities,
+            },
+        )
+    return site
+
+
+def site_remove(*, actor, site: OperatorSite) -> None:
+    operator = site.operator
+    if not policy.can_prepare(actor, operator):
+        raise PermissionDenied
+    with transaction.atomic():
+        record_event(
+            actor=actor,
+            acting_for=operator,
+            action="operator.site_remove",
+            obj=site,
+            before={
+                "name": site.name,
+                "kind": site.kind,
+                "address": site.address,
+                "activities": site.activities,
+            },
+        )
+        OperatorSite.objects.filter(pk=site.pk).delete()
+
+
+def contact_add(
+    *, actor, operator: EconomicOperator, name: str, function: str, email: str, phone: str = ""
+) -> OperatorContact:
+    """Owners and editors say whom Customs can contact about what."""
+    if not policy.can_prepare(actor, operator):
+        raise PermissionDenied
+    errors: dict[str, str] = {}
+    name = _required(errors, "name", name, _("Enter the name of the contact person."))
+    email = _required(errors, "email", email, _("Enter the contact person's e-mail address."))
+    if email and "email" not in errors:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = _(
+                "Enter the e-mail address in the correct format, like name@example.com."
+            )
+    if function not in OperatorContact.Function.values:
+        errors["function"] = _("Choose what this person is the contact for.")
+    phone = (phone or "").strip()
+    if phone and (not _PHONE.fullmatch(phone) or sum(c.isdigit() for c in phone) < 5):
+        errors["phone"] = _(
+            "Enter the phone number with digits only, for example +254 20 123 4567."
+        )
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        contact = OperatorContact.objects.create(
+            operator=operator,
+            name=name[:150],
+            function=function,
+            email=email,
+            phone=phone,
+            created_at=clock.now(),
+        )
+        record_event(
+            actor=actor,
+            acting_for=operator,
+            action="operator.contact_add",
+            obj=contact,
+            after={
+                "name": contact.name,
+                "function": contact.function,
+                "email": contact.email,
+                "phone": contact.phone,
+            },
+        )
+    return contact
+
+
+def contact_remove(*, actor, contact: OperatorContact) -> None:
+    operator = contact.operator
+    if not policy.can_prepare(actor, operator):
+        raise PermissionDenied
+    with transaction.atomic():
+        record_event(
+            actor=actor,
+            acting_for=operator,
+            action="operator.contact_remove",
+            obj=contact,
+            before={
+                "name": contact.name,
+                "function": contact.function,
+                "email": contact.email,
+                "phone": contact.phone,
+            },
+        )
+        OperatorContact.objects.filter(pk=contact.pk).delete()
 
 
 def _existing_person(email: str):

@@ -10,6 +10,15 @@ urlpatterns = [
     path("request-access/", views.request_access, name="request_access"),
     path("<int:operator_id>/", views.operator_detail, name="detail"),
     path("<int:operator_id>/profile/", views.operator_profile, name="profile"),
+    path("<int:operator_id>/sites-and-contacts/", views.sites_contacts, name="sites"),
+    path("<int:operator_id>/sites/", views.site_add, name="site_add"),
+    path("<int:operator_id>/sites/<int:site_id>/remove/", views.site_remove, name="site_remove"),
+    path("<int:operator_id>/contacts/", views.contact_add, name="contact_add"),
+    path(
+        "<int:operator_id>/contacts/<int:contact_id>/remove/",
+        views.contact_remove,
+        name="contact_remove",
+    ),
     path("<int:operator_id>/members/", views.member_add, name="member_add"),
     path(
         "<int:operator_id>/members/<int:membership_id>/remove/",

@@ -9,7 +9,13 @@ from django.views.decorators.http import require_POST
 
 from openaeo.common import clock
 from openaeo.operators import policy, selectors, services
-from openaeo.operators.forms import MandateGrantForm, MemberAddForm, OperatorRegisterForm
+from openaeo.operators.forms import (
+    ContactForm,
+    MandateGrantForm,
+    MemberAddForm,
+    OperatorRegisterForm,
+    SiteForm,
+)
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -75,6 +81,8 @@ def _detail_context(request, operator, **forms_) -> dict:
         **_assessment_context(request, operator),
         "operator": operator,
         "members": selectors.members_of(operator),
+        "sites": selectors.sites_of(operator),
+        "contacts": selectors.contacts_of(operator),
         "mandates": selectors.mandates_of(operator),
         "today": clock.today(),
         "can_manage": can_manage,
@@ -229,3 +237,72 @@ def access_decide(request, operator_id: int, request_id: int):
     else:
         messages.success(request, _("Approved.") if approve else _("Refused."))
     return redirect("operators:detail", operator_id=operator.pk)
+
+
+def _sites_page(request, operator, *, status=200, site_form=None, contact_form=None):
+    context = {
+        "operator": operator,
+        "sites": selectors.sites_of(operator),
+        "contacts": selectors.contacts_of(operator),
+        "site_form": site_form if site_form is not None else SiteForm(),
+        "contact_form": contact_form if contact_form is not None else ContactForm(),
+    }
+    return render(request, "operators/sites_contacts.html", context, status=status)
+
+
+def sites_contacts(request, operator_id: int):
+    """Where the business works and whom Customs can contact: owners and editors keep it up to date."""
+    operator = selectors.operator_prepared_by(request.user, operator_id)
+    return _sites_page(request, operator)
+
+
+@require_POST
+def site_add(request, operator_id: int):
+    operator = selectors.operator_prepared_by(request.user, operator_id)
+    form = SiteForm(request.POST)
+    if form.is_valid():
+        try:
+            site = services.site_add(actor=request.user, operator=operator, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The site “%(name)s” is added.") % {"name": site.name})
+            return redirect("operators:sites", operator_id=operator.pk)
+    return _sites_page(request, operator, status=400, site_form=form)
+
+
+@require_POST
+def site_remove(request, operator_id: int, site_id: int):
+    operator = selectors.operator_prepared_by(request.user, operator_id)
+    site = get_object_or_404(selectors.sites_of(operator), pk=site_id)
+    services.site_remove(actor=request.user, site=site)
+    messages.success(request, _("The site “%(name)s” is removed.") % {"name": site.name})
+    return redirect("operators:sites", operator_id=operator.pk)
+
+
+@require_POST
+def contact_add(request, operator_id: int):
+    operator = selectors.operator_prepared_by(request.user, operator_id)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        try:
+            contact = services.contact_add(
+                actor=request.user, operator=operator, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s is added as a contact.") % {"name": contact.name})
+            return redirect("operators:sites", operator_id=operator.pk)
+    return _sites_page(request, operator, status=400, contact_form=form)
+
+
+@require_POST
+def contact_remove(request, operator_id: int, contact_id: int):
+    operator = selectors.operator_prepared_by(request.user, operator_id)
+    contact = get_object_or_404(selectors.contacts_of(operator), pk=contact_id)
+    services.contact_remove(actor=request.user, contact=contact)
+    messages.success(
+        request, _("%(name)s is no longer listed as a contact.") % {"name": contact.name}
+    )
+    return redirect("operators:sites", operator_id=operator.pk)
