@@ -99,6 +99,11 @@ EXPECTED = {
         "operator",
         expect(PREPARERS, OK, **_operator_refusals_for(PREPARERS)),
     ),
+    "operators:msme_proof": (
+        "post",
+        "operator",
+        expect(PREPARERS, BAD_FORM, **_operator_refusals_for(PREPARERS)),
+    ),
     "operators:sites": (
         "get",
         "operator",

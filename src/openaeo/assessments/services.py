@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 
 from openaeo.assessments.answer_rules import AnswerInvalid, normalise
 from openaeo.assessments.models import Answer, SelfAssessment
-from openaeo.catalogue.proportionality import SizeInputs, size_class_of
 from openaeo.common import clock
 from openaeo.common.audit import record_event
+from openaeo.operators import msme
 from openaeo.operators import policy as operator_policy
 
 
@@ -25,18 +25,7 @@ def assessment_start(*, actor, operator, programme, tier_code: str) -> SelfAsses
                 "First say what your business does and how many people work for it (business profile)."
             )
         )
-    size_class = size_class_of(
-        SizeInputs(
-            employees=operator.employees,
-            turnover=float(operator.annual_turnover)
-            if operator.annual_turnover is not None
-            else None,
-            balance_sheet=float(operator.balance_sheet_total)
-            if operator.balance_sheet_total is not None
-            else None,
-        ),
-        programme.config["size_classes"],
-    )
+    size_class = msme.size_class_in(operator, programme)
     now = clock.now()
     with transaction.atomic():
         assessment = SelfAssessment.objects.create(

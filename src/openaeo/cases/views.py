@@ -10,6 +10,7 @@ from openaeo.assessments import selectors as assessment_selectors
 from openaeo.cases import selectors, services
 from openaeo.cases.deadlines import days_left
 from openaeo.common import clock
+from openaeo.operators import msme
 from openaeo.operators import policy as operator_policy
 
 
@@ -40,6 +41,9 @@ def submit(request, assessment_id: int):
             "readiness": readiness,
             "percent": round(100 * readiness.score),
             "problems": services.submission_problems(assessment),
+            # A link to the profile page, for those who may open it.
+            "msme_proof_missing": msme.proof_missing_for(assessment)
+            and operator_policy.can_prepare(request.user, assessment.operator),
             "errors": errors,
             "declaration": services.DECLARATION,
         },

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from openaeo.accounts.roles import MandateScope, OperatorRole
 from openaeo.catalogue.forms import ROLE_CHOICES
+from openaeo.evidence.forms import EvidenceUploadForm
 from openaeo.operators.models import OperatorContact, OperatorSite
 
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
@@ -192,3 +193,16 @@ class ContactForm(forms.Form):
         max_length=40,
         help_text=_("With the country code, for example +254 20 123 4567."),
     )
+
+
+class MsmeProofForm(EvidenceUploadForm):
+    """One file proving the business's MSME status; it goes through the evidence store."""
+
+    prefix = "msme"
+    purpose = None  # fixed: the proof of MSME status
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["file"]
+        field.label = _("Certificate or other proof of MSME status")
+        field.error_messages["required"] = _("Choose the file to send.")

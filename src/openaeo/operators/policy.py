@@ -20,6 +20,7 @@ register_routes(
         "operators:access_decide": TRADER,
         "operators:detail": SIGNED_IN,
         "operators:profile": TRADER,
+        "operators:msme_proof": TRADER,
         "operators:sites": TRADER,
         "operators:site_add": TRADER,
         "operators:site_remove": TRADER,

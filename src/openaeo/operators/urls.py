@@ -10,6 +10,7 @@ urlpatterns = [
     path("request-access/", views.request_access, name="request_access"),
     path("<int:operator_id>/", views.operator_detail, name="detail"),
     path("<int:operator_id>/profile/", views.operator_profile, name="profile"),
+    path("<int:operator_id>/profile/msme-proof/", views.msme_proof, name="msme_proof"),
     path("<int:operator_id>/sites-and-contacts/", views.sites_contacts, name="sites"),
     path("<int:operator_id>/sites/", views.site_add, name="site_add"),
     path("<int:operator_id>/sites/<int:site_id>/remove/", views.site_remove, name="site_remove"),

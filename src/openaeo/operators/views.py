@@ -4,15 +4,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openaeo.common import clock
-from openaeo.operators import policy, selectors, services
+from openaeo.evidence.models import EvidenceStatus
+from openaeo.operators import msme, policy, selectors, services
 from openaeo.operators.forms import (
     ContactForm,
     MandateGrantForm,
     MemberAddForm,
+    MsmeProofForm,
     OperatorRegisterForm,
     SiteForm,
 )
@@ -180,6 +183,28 @@ def mandate_revoke(request, operator_id: int, mandate_id: int):
     return redirect("operators:detail", operator_id=operator.pk)
 
 
+def _profile_page(request, operator, form, *, msme_form=None, status=200):
+    programmes = msme.programmes_asking_for_proof(operator)
+    proofs = list(msme.proof_files(operator))
+    return render(
+        request,
+        "operators/operator_profile.html",
+        {
+            "operator": operator,
+            "form": form,
+            "msme_programmes": programmes,
+            "msme_proofs": proofs,
+            "msme_proof_clean": any(proof.status == EvidenceStatus.CLEAN for proof in proofs),
+            "msme_form": msme_form if msme_form is not None else MsmeProofForm(),
+        },
+        status=status,
+    )
+
+
+def _profile_initial(operator) -> dict:
+    return {field: getattr(operator, field) for field in services.PROFILE_FIELDS}
+
+
 def operator_profile(request, operator_id: int):
     """Owners and editors update names, address, roles and size figures."""
     from openaeo.operators.forms import OperatorProfileForm
@@ -187,13 +212,39 @@ def operator_profile(request, operator_id: int):
     operator = selectors.operator_visible_to(request.user, operator_id)
     if not policy.can_prepare(request.user, operator):
         raise Http404
-    initial = {field: getattr(operator, field) for field in services.PROFILE_FIELDS}
-    form = OperatorProfileForm(request.POST or None, initial=initial)
+    form = OperatorProfileForm(request.POST or None, initial=_profile_initial(operator))
     if request.method == "POST" and form.is_valid():
         services.operator_update_profile(actor=request.user, operator=operator, **form.cleaned_data)
         messages.success(request, _("The business profile is saved."))
         return redirect("operators:detail", operator_id=operator.pk)
-    return render(request, "operators/operator_profile.html", {"operator": operator, "form": form})
+    return _profile_page(request, operator, form)
+
+
+@require_POST
+def msme_proof(request, operator_id: int):
+    """Send proof of MSME status through the evidence store (type, size and virus checks)."""
+    from openaeo.evidence import services as evidence_services
+    from openaeo.evidence.views import tell_outcome
+    from openaeo.operators.forms import OperatorProfileForm
+
+    operator = selectors.operator_prepared_by(request.user, operator_id)
+    msme_form = MsmeProofForm(request.POST, request.FILES)
+    if msme_form.is_valid():
+        try:
+            evidence = evidence_services.evidence_upload(
+                actor=request.user,
+                operator=operator,
+                uploaded_file=msme_form.cleaned_data["file"],
+                purpose=msme.proof_purpose(operator),
+            )
+        except ValidationError as error:
+            msme_form.add_error("file", error)
+        else:
+            tell_outcome(request, evidence)
+            url = reverse("operators:profile", kwargs={"operator_id": operator.pk})
+            return redirect(f"{url}#msme-heading")
+    form = OperatorProfileForm(initial=_profile_initial(operator))
+    return _profile_page(request, operator, form, msme_form=msme_form, status=400)
 
 
 def request_access(request):
