@@ -89,6 +89,15 @@ EXPECTED = {
         expect({"owner"}, REDIRECT, **_operator_refusals_for({"owner"})),
     ),
     "operators:request_access": ("get", None, expect(TRADERS, OK)),
+    # The link in the e-mail: anonymous visitors see how to sign in; the invited
+    # person (the newcomer here) may accept; other signed-in traders are told it is
+    # for someone else; Customs staff never work for a business.
+    "operators:invitation": ("get", "invitation", expect({"anonymous", "newcomer"}, OK)),
+    "operators:invitation_cancel": (
+        "post",
+        "an_invitation",
+        expect({"owner"}, REDIRECT, **_operator_refusals_for({"owner"})),
+    ),
     "operators:access_decide": (
         "post",
         "access_request",
@@ -303,6 +312,11 @@ def objects(people, operator, request):
             "mandate_id": Mandate.objects.get(operator=operator).pk,
         },
         "owners_token": {"token_id": token.pk},
+        "invitation": lambda: {"token": _invitation(operator, people)[1]},
+        "an_invitation": lambda: {
+            "operator_id": operator.pk,
+            "invitation_id": _invitation(operator, people)[0].pk,
+        },
         "site": lambda: {"operator_id": operator.pk, "site_id": _site(operator).pk},
         "contact": lambda: {"operator_id": operator.pk, "contact_id": _contact(operator).pk},
         "access_request": {
@@ -325,6 +339,27 @@ def objects(people, operator, request):
             "programme_id": request.getfixturevalue("programmes")["safe-reference"].pk
         },
     }
+
+
+def _invitation(operator, people):
+    """An invitation sent to the newcomer's address before they had an account."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from openaeo.operators.models import OperatorInvitation
+
+    token = OperatorInvitation.new_token()
+    invitation = OperatorInvitation.objects.create(
+        operator=operator,
+        email=people["newcomer"].email,
+        role="viewer",
+        token_digest=OperatorInvitation.digest_of(token),
+        invited_by=people["owner"],
+        created_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(days=14),
+    )
+    return invitation, token
 
 
 def _site(operator):

@@ -82,7 +82,13 @@ class OperatorRegisterForm(forms.Form):
 
 
 class MemberAddForm(forms.Form):
-    email = forms.EmailField(label=_("Colleague's e-mail address"))
+    email = forms.EmailField(
+        label=_("Colleague's e-mail address"),
+        error_messages={
+            "required": _("Enter your colleague's e-mail address."),
+            "invalid": _("Enter the e-mail address in the correct format, like name@example.com."),
+        },
+    )
     role = forms.ChoiceField(
         label=_("Role"),
         choices=OperatorRole.choices,

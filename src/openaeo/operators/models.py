@@ -1,6 +1,8 @@
 """Economic operators, the people who work for them, and representatives' mandates."""
 
 import datetime as dt
+import hashlib
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -212,3 +214,62 @@ class OperatorContact(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.get_function_display()})"
+
+
+class OperatorInvitation(models.Model):
+    """An owner invites a colleague who has no OpenAEO account yet, by e-mail.
+
+    Only the SHA-256 digest of the link's token is stored: the token itself is in
+    the e-mail and nowhere else. An invitation is used once, can be cancelled, and
+    ends `INVITATION_DAYS` after it was (last) sent.
+    """
+
+    operator = models.ForeignKey(
+        EconomicOperator, on_delete=models.PROTECT, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=16, choices=OperatorRole.choices)
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent"))
+    expires_at = models.DateTimeField(_("valid until"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operator", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_address",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} -> {self.operator}"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+    def is_open(self) -> bool:
+        """Neither accepted nor cancelled (it may still have expired)."""
+        return self.accepted_at is None and self.revoked_at is None
+
+    def is_usable(self, at: dt.datetime) -> bool:
+        return self.is_open() and self.expires_at > at

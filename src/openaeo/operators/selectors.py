@@ -9,6 +9,7 @@ from openaeo.operators.models import (
     EconomicOperator,
     Mandate,
     OperatorContact,
+    OperatorInvitation,
     OperatorMembership,
     OperatorSite,
 )
@@ -69,3 +70,19 @@ def members_of(operator: EconomicOperator) -> QuerySet[OperatorMembership]:
 
 def mandates_of(operator: EconomicOperator) -> QuerySet[Mandate]:
     return operator.mandates.select_related("representative", "granted_by").order_by("-granted_at")
+
+
+def invitations_open(operator: EconomicOperator) -> QuerySet[OperatorInvitation]:
+    """Invitations neither accepted nor cancelled (expired ones included), newest first."""
+    return operator.invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).order_by(
+        "-created_at", "-id"
+    )
+
+
+def invitation_for_token(token: str) -> OperatorInvitation | None:
+    """The invitation whose link carries `token`, whatever its state; None when unknown."""
+    return (
+        OperatorInvitation.objects.select_related("operator", "invited_by")
+        .filter(token_digest=OperatorInvitation.digest_of(token or ""))
+        .first()
+    )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.operator_list, name="list"),
     path("register/", views.operator_register, name="register"),
     path("request-access/", views.request_access, name="request_access"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("<int:operator_id>/", views.operator_detail, name="detail"),
     path("<int:operator_id>/profile/", views.operator_profile, name="profile"),
     path("<int:operator_id>/profile/msme-proof/", views.msme_proof, name="msme_proof"),
@@ -25,6 +26,11 @@ urlpatterns = [
         "<int:operator_id>/members/<int:membership_id>/remove/",
         views.member_remove,
         name="member_remove",
+    ),
+    path(
+        "<int:operator_id>/invitations/<int:invitation_id>/cancel/",
+        views.invitation_cancel,
+        name="invitation_cancel",
     ),
     path("<int:operator_id>/mandates/", views.mandate_grant, name="mandate_grant"),
     path(

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,7 @@ from openaeo.operators.forms import (
     OperatorRegisterForm,
     SiteForm,
 )
+from openaeo.operators.models import OperatorInvitation
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -90,6 +92,8 @@ def _detail_context(request, operator, **forms_) -> dict:
         "today": clock.today(),
         "can_manage": can_manage,
         "member_form": MemberAddForm() if can_manage else None,
+        "invitations": selectors.invitations_open(operator) if can_manage else [],
+        "now": clock.now(),
         "mandate_form": MandateGrantForm() if can_manage else None,
         "my_role": policy.membership_role(request.user, operator),
     }
@@ -118,16 +122,29 @@ def member_add(request, operator_id: int):
     form = MemberAddForm(request.POST)
     if form.is_valid():
         try:
-            membership = services.membership_add(
-                actor=request.user, operator=operator, **form.cleaned_data
+            added = services.membership_add(
+                actor=request.user,
+                operator=operator,
+                site_root=request.build_absolute_uri("/"),
+                **form.cleaned_data,
             )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
-            messages.success(
-                request,
-                _("%(email)s now works for this business here.") % {"email": membership.user.email},
-            )
+            if isinstance(added, OperatorInvitation):
+                messages.success(
+                    request,
+                    _(
+                        "%(email)s has no OpenAEO account yet, so we e-mailed them an invitation. "
+                        "The link in it works until %(date)s."
+                    )
+                    % {"email": added.email, "date": added.expires_at.date().isoformat()},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(email)s now works for this business here.") % {"email": added.user.email},
+                )
             return redirect("operators:detail", operator_id=operator.pk)
     return _detail_with_form(request, operator, member_form=form)
 
@@ -357,3 +374,79 @@ def contact_remove(request, operator_id: int, contact_id: int):
         request, _("%(name)s is no longer listed as a contact.") % {"name": contact.name}
     )
     return redirect("operators:sites", operator_id=operator.pk)
+
+
+@require_POST
+def invitation_cancel(request, operator_id: int, invitation_id: int):
+    operator = selectors.operator_managed_by(request.user, operator_id)
+    invitation = get_object_or_404(selectors.invitations_open(operator), pk=invitation_id)
+    services.invitation_cancel(actor=request.user, invitation=invitation)
+    messages.success(
+        request,
+        _("The invitation to %(email)s is cancelled; its link no longer works.")
+        % {"email": invitation.email},
+    )
+    return redirect("operators:detail", operator_id=operator.pk)
+
+
+def _invitation_not_valid(request, *, gone: bool):
+    return render(
+        request,
+        "operators/invitation_invalid.html",
+        {"days": services.INVITATION_DAYS},
+        status=410 if gone else 404,
+    )
+
+
+def invitation(request, token: str):
+    """The page the link in an invitation e-mail opens: sign in or sign up, then accept.
+
+    Anyone holding the link may see whom it invites to which business; only the
+    person signed in with the invited (verified) address can accept it.
+    """
+    from django.contrib.auth.views import redirect_to_login
+
+    from openaeo.accounts.selectors import has_verified_email
+
+    found = selectors.invitation_for_token(token)
+    if found is None:
+        return _invitation_not_valid(request, gone=False)
+    user = request.user
+    if not found.is_usable(clock.now()):
+        if found.accepted_by_id is not None and found.accepted_by_id == user.pk:
+            return redirect("operators:detail", operator_id=found.operator_id)
+        return _invitation_not_valid(request, gone=True)
+    if not user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.get_full_path())
+        here = request.get_full_path()
+        return render(
+            request,
+            "operators/invitation.html",
+            {
+                "invitation": found,
+                "sign_in_url": f"{reverse('account_login')}?{urlencode({'next': here})}",
+                "sign_up_url": f"{reverse('account_signup')}?{urlencode({'next': here})}",
+            },
+        )
+    is_invitee = has_verified_email(user, found.email)
+    if request.method == "POST" and is_invitee:
+        try:
+            membership = services.invitation_accept(actor=user, token=token)
+        except services.InvitationNotValid as error:
+            return _invitation_not_valid(request, gone=error.gone)
+        except services.InvitationForSomeoneElse:
+            is_invitee = False
+        else:
+            messages.success(
+                request,
+                _("Welcome. You now work for %(business)s in OpenAEO.")
+                % {"business": membership.operator.legal_name},
+            )
+            return redirect("operators:detail", operator_id=membership.operator_id)
+    return render(
+        request,
+        "operators/invitation.html",
+        {"invitation": found, "is_invitee": is_invitee},
+        status=200 if is_invitee else 403,
+    )
