@@ -319,7 +319,7 @@ def _sites_page(request, operator, *, status=200, site_form=None, contact_form=N
 
 
 def sites_contacts(request, operator_id: int):
-    """Where the business works and whom Customs can contact: owners and editors keep it up to date."""
+    """Where the business works and whom Customs can contact, kept by those who prepare its file."""
     operator = selectors.operator_prepared_by(request.user, operator_id)
     return _sites_page(request, operator)
 
@@ -401,8 +401,9 @@ def _invitation_not_valid(request, *, gone: bool):
 def invitation(request, token: str):
     """The page the link in an invitation e-mail opens: sign in or sign up, then accept.
 
-    Anyone holding the link may see whom it invites to which business; only the
-    person signed in with the invited (verified) address can accept it.
+    Anyone holding the link may see which business and role it is for (never the
+    address it was sent to); only the person signed in with the invited, verified
+    address can accept it.
     """
     from django.contrib.auth.views import redirect_to_login
 
