@@ -91,6 +91,15 @@ EXPECTED = {
         expect({"owner"}, REDIRECT, **_operator_refusals_for({"owner"})),
     ),
     "operators:request_access": ("get", None, expect(TRADERS, OK)),
+    # The link in the e-mail: anonymous visitors see how to sign in; the invited
+    # person (the newcomer here) may accept; other signed-in traders are told it is
+    # for someone else; Customs staff never work for a business.
+    "operators:invitation": ("get", "invitation", expect({"anonymous", "newcomer"}, OK)),
+    "operators:invitation_cancel": (
+        "post",
+        "an_invitation",
+        expect({"owner"}, REDIRECT, **_operator_refusals_for({"owner"})),
+    ),
     "operators:access_decide": (
         "post",
         "access_request",
@@ -100,6 +109,36 @@ EXPECTED = {
         "get",
         "operator",
         expect(PREPARERS, OK, **_operator_refusals_for(PREPARERS)),
+    ),
+    "operators:msme_proof": (
+        "post",
+        "operator",
+        expect(PREPARERS, BAD_FORM, **_operator_refusals_for(PREPARERS)),
+    ),
+    "operators:sites": (
+        "get",
+        "operator",
+        expect(PREPARERS, OK, **_operator_refusals_for(PREPARERS)),
+    ),
+    "operators:site_add": (
+        "post",
+        "operator",
+        expect(PREPARERS, BAD_FORM, **_operator_refusals_for(PREPARERS)),
+    ),
+    "operators:site_remove": (
+        "post",
+        "site",
+        expect(PREPARERS, REDIRECT, **_operator_refusals_for(PREPARERS)),
+    ),
+    "operators:contact_add": (
+        "post",
+        "operator",
+        expect(PREPARERS, BAD_FORM, **_operator_refusals_for(PREPARERS)),
+    ),
+    "operators:contact_remove": (
+        "post",
+        "contact",
+        expect(PREPARERS, REDIRECT, **_operator_refusals_for(PREPARERS)),
     ),
     "assessments:start": (
         "post",
@@ -365,6 +404,13 @@ def objects(people, operator, request):
             "mandate_id": Mandate.objects.get(operator=operator).pk,
         },
         "owners_token": {"token_id": token.pk},
+        "invitation": lambda: {"token": _invitation(operator, people)[1]},
+        "an_invitation": lambda: {
+            "operator_id": operator.pk,
+            "invitation_id": _invitation(operator, people)[0].pk,
+        },
+        "site": lambda: {"operator_id": operator.pk, "site_id": _site(operator).pk},
+        "contact": lambda: {"operator_id": operator.pk, "contact_id": _contact(operator).pk},
         "access_request": {
             "operator_id": operator.pk,
             "request_id": AccessRequest.objects.create(
@@ -388,6 +434,55 @@ def objects(people, operator, request):
             "programme_id": request.getfixturevalue("programmes")["safe-reference"].pk
         },
     }
+
+
+def _invitation(operator, people):
+    """An invitation sent to the newcomer's address before they had an account."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from openaeo.operators.models import OperatorInvitation
+
+    token = OperatorInvitation.new_token()
+    invitation = OperatorInvitation.objects.create(
+        operator=operator,
+        email=people["newcomer"].email,
+        role="viewer",
+        token_digest=OperatorInvitation.digest_of(token),
+        invited_by=people["owner"],
+        created_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(days=14),
+    )
+    return invitation, token
+
+
+def _site(operator):
+    from django.utils import timezone
+
+    from openaeo.operators.models import OperatorSite
+
+    return OperatorSite.objects.create(
+        operator=operator,
+        name="Main warehouse",
+        kind=OperatorSite.Kind.WAREHOUSE,
+        address="Plot 7, Industrial Area",
+        created_at=timezone.now(),
+    )
+
+
+def _contact(operator):
+    from django.utils import timezone
+
+    from openaeo.operators.models import OperatorContact
+
+    return OperatorContact.objects.create(
+        operator=operator,
+        name="Amina Otieno",
+        function=OperatorContact.Function.CUSTOMS,
+        email="amina@example.test",
+        created_at=timezone.now(),
+    )
 
 
 def _an_answer(assessment):

@@ -57,12 +57,14 @@ def test_owner_adds_a_colleague_who_has_an_account(business, owner):
     }
 
 
-def test_an_unknown_colleague_gets_advice_not_an_error_page(business, owner):
-    with pytest.raises(ValidationError) as error:
-        services.membership_add(
-            actor=owner, operator=business, email="nobody@example.test", role="viewer"
-        )
-    assert "sign up first" in str(error.value)
+def test_a_colleague_without_an_account_is_invited_instead(business, owner):
+    from openaeo.operators.models import OperatorInvitation
+
+    invitation = services.membership_add(
+        actor=owner, operator=business, email="nobody@example.test", role="viewer"
+    )
+    assert isinstance(invitation, OperatorInvitation)
+    assert not OperatorMembership.objects.filter(user__email="nobody@example.test").exists()
 
 
 def test_only_the_owner_manages_people(business, owner):
@@ -156,10 +158,10 @@ def test_customs_staff_cannot_be_made_members(business, owner):
 def test_operator_pages_forms_show_errors(client, business, owner):
     client.force_login(owner)
     response = client.post(
-        f"/businesses/{business.pk}/members/", {"email": "nobody@example.test", "role": "viewer"}
+        f"/businesses/{business.pk}/members/", {"email": "nobody@example", "role": "viewer"}
     )
     assert response.status_code == 400
-    assert "sign up first" in response.content.decode()
+    assert "Enter the e-mail address in the correct format" in response.content.decode()
     response = client.post(
         "/businesses/register/", {"legal_name": "X", "identifier": "KE-P051", "country": "K1"}
     )

@@ -39,3 +39,14 @@ def staff_of_offices(offices: QuerySet[Office]) -> QuerySet[StaffAssignment]:
 
 def api_tokens_of(user) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user)
+
+
+def has_verified_email(user, email: str) -> bool:
+    """Has `user` confirmed that they read `email` (compared without regard to case)?"""
+    from allauth.account.models import EmailAddress
+
+    if not user.is_authenticated or not email:
+        return False
+    return EmailAddress.objects.filter(
+        user=user, email__iexact=email.strip(), verified=True
+    ).exists()

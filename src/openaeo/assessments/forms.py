@@ -44,4 +44,10 @@ class ActionUpdateForm(forms.Form):
 
 
 class ActionCloseForm(forms.Form):
-    note = forms.CharField(label=_("What was done?"), max_length=2000)
+    note = forms.CharField(
+        label=_("What was done?"),
+        max_length=2000,
+        error_messages={"required": _("Say in a few words what was done.")},
+    )
+    # Optional proof of what was done; checked by the evidence store, not here.
+    file = forms.FileField(label=_("A file that shows it"), required=False, allow_empty_file=True)

@@ -138,3 +138,23 @@ def readiness_of(
 
 def actions_of(assessment: SelfAssessment):
     return assessment.actions.select_related("owner").order_by("status", "due_date", "id")
+
+
+def action_evidence_purpose(action) -> str:
+    """The evidence-store purpose of files sent when an action is marked done."""
+    return f"action:{action.pk}"
+
+
+def evidence_by_action(assessment: SelfAssessment) -> dict[int, list]:
+    """Files sent with each action of the plan (clean, waiting or refused), newest first."""
+    from openaeo.evidence.models import EvidenceFile
+
+    purposes = {
+        action_evidence_purpose(action): action.pk for action in assessment.actions.only("pk")
+    }
+    files: dict[int, list] = {}
+    for evidence in EvidenceFile.objects.filter(
+        operator=assessment.operator, purpose__in=list(purposes)
+    ).order_by("-uploaded_at", "-id"):
+        files.setdefault(purposes[evidence.purpose], []).append(evidence)
+    return files

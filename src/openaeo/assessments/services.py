@@ -1,5 +1,6 @@
 """Starting a self-assessment and saving answers, each with its audit event."""
 
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,10 +9,12 @@ from django.utils.translation import gettext as _
 
 from openaeo.assessments.answer_rules import AnswerInvalid, normalise
 from openaeo.assessments.models import Answer, SelfAssessment
-from openaeo.catalogue.proportionality import SizeInputs, size_class_of
 from openaeo.common import clock
 from openaeo.common.audit import record_event
+from openaeo.operators import msme
 from openaeo.operators import policy as operator_policy
+
+logger = logging.getLogger(__name__)
 
 
 def assessment_start(*, actor, operator, programme, tier_code: str) -> SelfAssessment:
@@ -25,18 +28,7 @@ def assessment_start(*, actor, operator, programme, tier_code: str) -> SelfAsses
                 "First say what your business does and how many people work for it (business profile)."
             )
         )
-    size_class = size_class_of(
-        SizeInputs(
-            employees=operator.employees,
-            turnover=float(operator.annual_turnover)
-            if operator.annual_turnover is not None
-            else None,
-            balance_sheet=float(operator.balance_sheet_total)
-            if operator.balance_sheet_total is not None
-            else None,
-        ),
-        programme.config["size_classes"],
-    )
+    size_class = msme.size_class_in(operator, programme)
     now = clock.now()
     with transaction.atomic():
         assessment = SelfAssessment.objects.create(
@@ -189,10 +181,41 @@ def action_update(*, actor, action, owner=None, due_date=None, notes: str = ""):
     return action
 
 
-def action_close(*, actor, action, note: str):
+class ActionEvidenceRefused(ValidationError):
+    """The file sent to close an action was refused by the virus check; the action stays open."""
+
+    def __init__(self, evidence):
+        values = {"name": evidence.original_name}
+        if evidence.status == "infected":
+            message = _(
+                "“%(name)s” was refused: the virus check found a virus in it, so nothing of it "
+                "was kept. The action is still open: send a clean copy, or mark it done "
+                "without a file."
+            )
+        else:
+            message = _(
+                "“%(name)s” was refused: the virus check could not read it, so nothing of it "
+                "was kept. The action is still open: save the file again (for example as PDF) "
+                "and send the new copy, or mark it done without a file."
+            )
+        super().__init__({"file": message % values}, code="file_refused")
+        self.evidence = evidence
+
+
+def action_close(*, actor, action, note: str, uploaded_file=None):
     """Mark an action done. Its requirement's "no" and "partly" answers become "yes",
-    with the note as their explanation, so readiness is recomputed from the answers."""
-    from openaeo.assessments.selectors import asked
+    with the note as their explanation, so readiness is recomputed from the answers.
+
+    An optional file showing what was done goes through the evidence store (type from
+    content, size limit, virus check) with the purpose `action:<id>`. It is all or
+    nothing: a file refused for its size or type raises ValidationError and changes
+    nothing; an infected or unreadable file raises ActionEvidenceRefused and leaves only
+    the evidence store's record of the refusal, with the action still open. A file still
+    waiting for the virus check does not hold the action back; it is shown as waiting.
+    """
+    from openaeo.assessments.selectors import action_evidence_purpose
+    from openaeo.evidence import services as evidence_services
+    from openaeo.evidence.models import EvidenceStatus
 
     if not operator_policy.can_prepare(actor, action.assessment.operator):
         raise PermissionDenied
@@ -200,33 +223,68 @@ def action_close(*, actor, action, note: str):
     if not note:
         raise ValidationError({"note": _("Say in a few words what was done.")})
     assessment = action.assessment
-    with transaction.atomic():
-        action = type(action).objects.select_for_update().get(pk=action.pk)
-        if action.status == action.Status.DONE:
-            return action  # a second click changes nothing
-        answers = {answer.question_id: answer for answer in assessment.answers.all()}
-        for _heading, requirement, question in asked(assessment):
-            if requirement["id"] != action.requirement_id or question["answer"] != "yes_no_partly":
-                continue
-            current = answers.get(question["id"])
-            if current is None or current.value != "yes":
-                answer_save(
+    refused = None
+    evidence = None
+    try:
+        with transaction.atomic():
+            action = type(action).objects.select_for_update().get(pk=action.pk)
+            if action.status == action.Status.DONE:
+                return action  # a second click changes nothing (and stores no second file)
+            if uploaded_file is not None:
+                evidence = evidence_services.evidence_upload(
                     actor=actor,
-                    assessment=assessment,
-                    question=question,
-                    value="yes",
-                    explanation=note,
-                    seen_version=current.version if current else 0,
+                    operator=assessment.operator,
+                    uploaded_file=uploaded_file,
+                    purpose=action_evidence_purpose(action),
                 )
-        action.status, action.closed_at = action.Status.DONE, clock.now()
-        action.notes = "\n".join(filter(None, [action.notes, note]))
-        action.save(update_fields=["status", "closed_at", "notes"])
-        record_event(
-            actor=actor,
-            acting_for=assessment.operator,
-            action="assessment.action_close",
-            obj=action,
-            before={"status": "open"},
-            after={"status": "done", "note": note},
-        )
+                if evidence.status in (EvidenceStatus.INFECTED, EvidenceStatus.SCAN_FAILED):
+                    # The refusal's record is kept, as for every upload; the action is not closed.
+                    refused = evidence
+            if refused is None:
+                _close(actor=actor, action=action, assessment=assessment, note=note)
+    except BaseException:
+        _discard_stored_content(evidence)
+        raise
+    if refused is not None:
+        raise ActionEvidenceRefused(refused)
     return action
+
+
+def _close(*, actor, action, assessment, note: str) -> None:
+    from openaeo.assessments.selectors import asked
+
+    answers = {answer.question_id: answer for answer in assessment.answers.all()}
+    for _heading, requirement, question in asked(assessment):
+        if requirement["id"] != action.requirement_id or question["answer"] != "yes_no_partly":
+            continue
+        current = answers.get(question["id"])
+        if current is None or current.value != "yes":
+            answer_save(
+                actor=actor,
+                assessment=assessment,
+                question=question,
+                value="yes",
+                explanation=note,
+                seen_version=current.version if current else 0,
+            )
+    action.status, action.closed_at = action.Status.DONE, clock.now()
+    action.notes = "\n".join(filter(None, [action.notes, note]))
+    action.save(update_fields=["status", "closed_at", "notes"])
+    record_event(
+        actor=actor,
+        acting_for=assessment.operator,
+        action="assessment.action_close",
+        obj=action,
+        before={"status": "open"},
+        after={"status": "done", "note": note},
+    )
+
+
+def _discard_stored_content(evidence) -> None:
+    """Content stored for a file whose record was rolled back (the orphan sweep is the backstop)."""
+    if evidence is None or not evidence.file:
+        return
+    try:
+        evidence.file.storage.delete(evidence.file.name)
+    except Exception:
+        logger.exception("Could not delete evidence content %s", evidence.file.name)

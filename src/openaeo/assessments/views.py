@@ -207,27 +207,55 @@ def action_plan(request, assessment_id: int):
     return redirect("assessments:actions", assessment_id=assessment.pk)
 
 
+def _tell_waiting_file(request, action) -> None:
+    """A file sent with the action that still waits for the virus check: say so."""
+    from openaeo.evidence.models import EvidenceStatus
+
+    waiting = (
+        action.assessment.operator.evidence_files.filter(
+            purpose=selectors.action_evidence_purpose(action), status=EvidenceStatus.QUARANTINED
+        )
+        .order_by("-uploaded_at", "-id")
+        .first()
+    )
+    if waiting is not None:
+        messages.info(
+            request,
+            _(
+                "“%(name)s” is saved and waits for the virus check. You can open it once the "
+                "check is done; this page shows when."
+            )
+            % {"name": waiting.original_name},
+        )
+
+
 def actions(request, assessment_id: int):
     from openaeo.assessments.forms import ActionCloseForm, ActionUpdateForm
+    from openaeo.evidence.forms import EvidenceUploadForm
 
     assessment = selectors.assessment_visible_to(request.user, assessment_id)
     can_edit = operator_policy.can_prepare(request.user, assessment.operator)
-    errors = {}
+    errors, drafts = {}, {}
     if request.method == "POST":
         if not can_edit:
             raise Http404
         action = get_object_or_404(assessment.actions, pk=request.POST.get("action"))
         if request.POST.get("do") == "close":
-            form = ActionCloseForm(request.POST)
+            form = ActionCloseForm(request.POST, request.FILES)
             if form.is_valid():
                 try:
                     services.action_close(
-                        actor=request.user, action=action, note=form.cleaned_data["note"]
+                        actor=request.user,
+                        action=action,
+                        note=form.cleaned_data["note"],
+                        uploaded_file=form.cleaned_data.get("file"),
                     )
                 except ValidationError as error:
                     errors[action.pk] = error.messages
+                    drafts[action.pk] = form.cleaned_data["note"]
                 else:
                     messages.success(request, _("Marked done. Your readiness is updated."))
+                    _tell_waiting_file(request, action)
                     return redirect("assessments:actions", assessment_id=assessment.pk)
             else:
                 errors[action.pk] = [e for field in form.errors.values() for e in field]
@@ -244,15 +272,20 @@ def actions(request, assessment_id: int):
             else:
                 errors[action.pk] = [e for field in form.errors.values() for e in field]
     readiness = selectors.readiness_of(assessment)
+    upload_field = EvidenceUploadForm().fields["file"]
     return render(
         request,
         "assessments/actions.html",
         {
             "assessment": assessment,
             "actions": selectors.actions_of(assessment),
+            "files": selectors.evidence_by_action(assessment),
+            "file_help": upload_field.help_text,
+            "file_accept": upload_field.widget.attrs.get("accept", ""),
             "people": ActionUpdateForm(operator=assessment.operator).fields["owner"].queryset,
             "can_edit": can_edit,
             "errors": errors,
+            "drafts": drafts,
             "percent": round(100 * readiness.score),
             "readiness": readiness,
         },

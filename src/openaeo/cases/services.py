@@ -13,6 +13,7 @@ from openaeo.cases.models import BEFORE_DECISION, Application, ApplicationRevisi
 from openaeo.common import clock
 from openaeo.common.audit import record_event
 from openaeo.common.mail import queue_email
+from openaeo.operators import msme
 from openaeo.operators import policy as operator_policy
 
 # Stored in English in each revision (what was declared); shown translated on the page.
@@ -50,6 +51,14 @@ def submission_problems(assessment) -> list[str]:
                         "requirement that is not met yet an action with a due date."
                     )
                 )
+    if msme.proof_missing_for(assessment):
+        problems.append(
+            _(
+                "Upload proof of your business's MSME status (for example its MSME registration "
+                "certificate) on the business profile page. It counts once the virus check has "
+                "cleared it."
+            )
+        )
     return problems
 
 

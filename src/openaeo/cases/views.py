@@ -13,6 +13,7 @@ from openaeo.cases.deadlines import days_left
 from openaeo.cases.decisions import APPEALABLE
 from openaeo.cases.models import BEFORE_DECISION, Application, CaseStatus
 from openaeo.common import clock
+from openaeo.operators import msme
 from openaeo.operators import policy as operator_policy
 
 
@@ -43,6 +44,9 @@ def submit(request, assessment_id: int):
             "readiness": readiness,
             "percent": round(100 * readiness.score),
             "problems": services.submission_problems(assessment),
+            # A link to the profile page, for those who may open it.
+            "msme_proof_missing": msme.proof_missing_for(assessment)
+            and operator_policy.can_prepare(request.user, assessment.operator),
             "errors": errors,
             "declaration": services.DECLARATION,
         },

@@ -29,7 +29,7 @@ def evidence_upload(request, operator_id: int):
             except ValidationError as error:
                 form.add_error("file", error)
             else:
-                _tell_outcome(request, evidence)
+                tell_outcome(request, evidence)
                 return redirect("evidence:upload", operator_id=operator.pk)
         status = 400
     return render(
@@ -40,7 +40,11 @@ def evidence_upload(request, operator_id: int):
     )
 
 
-def _tell_outcome(request, evidence) -> None:
+def tell_outcome(request, evidence) -> None:
+    """Tell the person, in a message on the next page, what became of the file they sent.
+
+    Other pages that send files through the evidence store use it too.
+    """
     values = {"name": evidence.original_name, "signature": evidence.scan_detail}
     if evidence.status == EvidenceStatus.CLEAN:
         messages.success(request, _("“%(name)s” is saved. The virus check found nothing.") % values)

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from openaeo.accounts.roles import MandateScope, OperatorRole
 from openaeo.catalogue.forms import ROLE_CHOICES
+from openaeo.evidence.forms import EvidenceUploadForm
+from openaeo.operators.models import OperatorContact, OperatorSite
 
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 
@@ -80,7 +82,13 @@ class OperatorRegisterForm(forms.Form):
 
 
 class MemberAddForm(forms.Form):
-    email = forms.EmailField(label=_("Colleague's e-mail address"))
+    email = forms.EmailField(
+        label=_("Colleague's e-mail address"),
+        error_messages={
+            "required": _("Enter your colleague's e-mail address."),
+            "invalid": _("Enter the e-mail address in the correct format, like name@example.com."),
+        },
+    )
     role = forms.ChoiceField(
         label=_("Role"),
         choices=OperatorRole.choices,
@@ -129,3 +137,78 @@ class AccessRequestForm(forms.Form):
             "Say who you are and why you need access, for example 'I am the new accountant'."
         ),
     )
+
+
+class SiteForm(forms.Form):
+    """A place where the business works. The prefix keeps ids apart from the contact form's."""
+
+    prefix = "site"
+
+    name = forms.CharField(
+        label=_("Name of the site"),
+        max_length=200,
+        help_text=_("For example “Main warehouse, Industrial Area”."),
+        error_messages={"required": _("Enter the name of the site.")},
+    )
+    kind = forms.ChoiceField(
+        label=_("What kind of site is it?"),
+        choices=OperatorSite.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what kind of site it is.")},
+    )
+    address = forms.CharField(
+        label=_("Address"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Enter the address of the site.")},
+    )
+    activities = forms.CharField(
+        label=_("What happens there"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example “storage of goods under customs control, loading of trucks”."),
+    )
+
+
+class ContactForm(forms.Form):
+    """Whom Customs can contact about what."""
+
+    prefix = "contact"
+
+    name = forms.CharField(
+        label=_("Name of the person"),
+        max_length=150,
+        error_messages={"required": _("Enter the name of the contact person.")},
+    )
+    function = forms.ChoiceField(
+        label=_("What is this person the contact for?"),
+        choices=OperatorContact.Function.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what this person is the contact for.")},
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        error_messages={
+            "required": _("Enter the contact person's e-mail address."),
+            "invalid": _("Enter the e-mail address in the correct format, like name@example.com."),
+        },
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        required=False,
+        max_length=40,
+        help_text=_("With the country code, for example +254 20 123 4567."),
+    )
+
+
+class MsmeProofForm(EvidenceUploadForm):
+    """One file proving the business's MSME status; it goes through the evidence store."""
+
+    prefix = "msme"
+    purpose = None  # fixed: the proof of MSME status
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["file"]
+        field.label = _("Certificate or other proof of MSME status")
+        field.error_messages["required"] = _("Choose the file to send.")

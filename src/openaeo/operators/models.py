@@ -1,6 +1,8 @@
 """Economic operators, the people who work for them, and representatives' mandates."""
 
 import datetime as dt
+import hashlib
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -157,3 +159,117 @@ class AccessRequest(models.Model):
 
     def __str__(self):
         return f"{self.requester} -> {self.operator}"
+
+
+class OperatorSite(models.Model):
+    """A place where the business works: offices, warehouses, production, port facilities."""
+
+    class Kind(models.TextChoices):
+        HEAD_OFFICE = "head_office", _("Head office")
+        WAREHOUSE = "warehouse", _("Warehouse")
+        PRODUCTION = "production", _("Production site")
+        OFFICE = "office", _("Office")
+        PORT_FACILITY = "port_facility", _("Port or airport facility")
+        OTHER = "other", _("Other")
+
+    operator = models.ForeignKey(EconomicOperator, on_delete=models.PROTECT, related_name="sites")
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind of site"), max_length=20, choices=Kind.choices)
+    address = models.TextField(_("address"))
+    activities = models.TextField(_("what happens there"), blank=True)
+    created_at = models.DateTimeField(_("added"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("site")
+        verbose_name_plural = _("sites")
+
+    def __str__(self):
+        return self.name
+
+
+class OperatorContact(models.Model):
+    """A person Customs can contact about one subject (customs, security, finance, ...)."""
+
+    class Function(models.TextChoices):
+        MAIN = "main", _("Main contact")
+        CUSTOMS = "customs", _("Customs contact")
+        SECURITY = "security", _("Security contact")
+        FINANCE = "finance", _("Finance contact")
+        OTHER = "other", _("Other contact")
+
+    operator = models.ForeignKey(
+        EconomicOperator, on_delete=models.PROTECT, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    function = models.CharField(_("contact for"), max_length=20, choices=Function.choices)
+    email = models.EmailField(_("e-mail address"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("added"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+
+    def __str__(self):
+        return f"{self.name} ({self.get_function_display()})"
+
+
+class OperatorInvitation(models.Model):
+    """An owner invites a colleague who has no OpenAEO account yet, by e-mail.
+
+    Only the SHA-256 digest of the link's token is stored: the token itself is in
+    the e-mail and nowhere else. An invitation is used once, can be cancelled, and
+    ends `INVITATION_DAYS` after it was (last) sent.
+    """
+
+    operator = models.ForeignKey(
+        EconomicOperator, on_delete=models.PROTECT, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=16, choices=OperatorRole.choices)
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent"))
+    expires_at = models.DateTimeField(_("valid until"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operator", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="one_open_invitation_per_address",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} -> {self.operator}"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+    @staticmethod
+    def digest_of(token: str) -> str:
+        return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+    def is_open(self) -> bool:
+        """Neither accepted nor cancelled (it may still have expired)."""
+        return self.accepted_at is None and self.revoked_at is None
+
+    def is_usable(self, at: dt.datetime) -> bool:
+        return self.is_open() and self.expires_at > at

@@ -7,10 +7,16 @@ one that does not exist.
 
 from openaeo.accounts.roles import MandateScope, OperatorRole
 from openaeo.common import clock
-from openaeo.common.permissions import SIGNED_IN, register_routes, trader_side
+from openaeo.common.permissions import SIGNED_IN, Rule, register_routes, trader_side
 from openaeo.operators.models import EconomicOperator, Mandate, OperatorMembership
 
 TRADER = trader_side()
+# The invitation page: anyone with the link, signed in or not, except Customs staff.
+# Whether the signed-in person is the one invited is decided by the page itself.
+NOT_STAFF = Rule(
+    "anyone except Customs staff",
+    lambda user: not user.is_authenticated or not user.staff_roles,
+)
 
 register_routes(
     {
@@ -20,10 +26,18 @@ register_routes(
         "operators:access_decide": TRADER,
         "operators:detail": SIGNED_IN,
         "operators:profile": TRADER,
+        "operators:msme_proof": TRADER,
+        "operators:sites": TRADER,
+        "operators:site_add": TRADER,
+        "operators:site_remove": TRADER,
+        "operators:contact_add": TRADER,
+        "operators:contact_remove": TRADER,
         "operators:member_add": TRADER,
         "operators:member_remove": TRADER,
         "operators:mandate_grant": TRADER,
         "operators:mandate_revoke": TRADER,
+        "operators:invitation": NOT_STAFF,
+        "operators:invitation_cancel": TRADER,
     }
 )
 
