@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -385,7 +386,9 @@ def _invite(*, actor, operator, email: str, role: str, site_root: str) -> Operat
                 after={"email": email, "role": role, "expires_at": expires_at},
             )
             path = reverse("operators:invitation", kwargs={"token": token})
-            link = f"{site_root.rstrip('/')}{path}" if site_root else path
+            # Outside a request (a command, a task) the configured site address is used.
+            root = site_root or getattr(settings, "SITE_URL", "")
+            link = f"{root.rstrip('/')}{path}" if root else path
             values = {
                 "person": actor.full_name or actor.email,
                 "business": operator.legal_name,
