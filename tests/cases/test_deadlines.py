@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openaeo.cases.deadlines import Calendar, add_period
+from openaeo.cases.deadlines import Calendar, add_months, add_period
 
 pytestmark = pytest.mark.domain
 
@@ -43,3 +43,20 @@ def test_a_longer_period_never_ends_earlier(start, days, extra):
         assert first <= later
         if days + extra > 0:
             assert WEEKEND.is_working_day(later)
+
+
+def test_months_end_on_the_same_day_or_the_last_day_of_a_shorter_month():
+    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert add_months(dt.date(2028, 1, 31), 1) == dt.date(2028, 2, 29)
+    assert add_months(dt.date(2026, 11, 15), 3) == dt.date(2027, 2, 15)
+    assert add_months(dt.date(2026, 12, 1), 0) == dt.date(2026, 12, 1)
+
+
+@given(
+    st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 1, 1)),
+    st.integers(0, 60),
+)
+def test_a_period_in_months_lands_in_the_right_month(start, months):
+    end = add_months(start, months)
+    assert (end.year * 12 + end.month) - (start.year * 12 + start.month) == months
+    assert end.day == start.day or (end.day < start.day and (end + dt.timedelta(days=1)).day == 1)
