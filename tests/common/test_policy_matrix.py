@@ -279,9 +279,8 @@ def objects(people, operator, request):
     def _application():
         from django.utils import timezone
 
-        from openaeo.cases.models import Application
-
         from openaeo.accounts.models import Office
+        from openaeo.cases.models import Application
 
         existing = Application.objects.filter(operator=operator).first()
         if existing:
