@@ -3,10 +3,13 @@ become corrective actions, and the report as a PDF."""
 
 import copy
 import datetime as dt
+import io
+import os
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from openaeo.accounts.models import Office
@@ -248,6 +251,24 @@ def test_only_the_visit_team_records_the_checklist(make_case, people):
     assert item.result == VisitItem.Result.PENDING
 
 
+def test_pages_refuse_traders_and_other_offices(make_case, people, client_for):
+    application = make_case()
+    visit = _plan(application, people)
+    item = visit.items.first()
+    url = reverse("cases:visit_item", args=[application.pk, visit.pk, item.pk])
+    data = {f"item-{item.pk}-result": "verified"}
+    assert client_for(people["owner"]).post(url, data).status_code == 403
+    assert client_for(people["validator_elsewhere"]).post(url, data).status_code == 404
+    plan_url = reverse("cases:visit_plan", args=[application.pk])
+    assert client_for(people["owner"]).post(plan_url).status_code == 403
+    report_url = reverse("cases:visit_report", args=[application.pk, visit.pk])
+    # The business sees the report once it is completed, not the draft.
+    assert client_for(people["owner"]).get(report_url).status_code == 404
+    assert client_for(people["validator_elsewhere"]).get(report_url).status_code == 404
+    item.refresh_from_db()
+    assert item.result == VisitItem.Result.PENDING
+
+
 # -- recording and completing ------------------------------------------------------------------
 
 
@@ -385,6 +406,42 @@ def test_a_file_that_is_not_a_picture_is_refused(make_case, people):
     assert item.result == VisitItem.Result.PENDING and not EvidenceFile.objects.exists()
 
 
+@pytest.fixture
+def real_clamd(settings):
+    """The clamd from CLAMD_SOCKET (skipped without one; required in CI)."""
+    socket_path = os.environ.get("CLAMD_SOCKET", "").strip()
+    if not socket_path:
+        if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
+            pytest.fail("A real clamd is required when CI=true: set CLAMD_SOCKET")
+        pytest.skip("No clamd to test against: CLAMD_SOCKET is not set")
+    settings.EVIDENCE_SCANNER = ""
+    settings.CLAMD_SOCKET = socket_path
+    settings.CLAMD_HOST = ""
+
+
+def test_an_infected_photo_is_refused_and_nothing_is_recorded(
+    make_case, people, client_for, real_clamd
+):
+    application = make_case()
+    item = _plan(application, people).items.first()
+    application.refresh_from_db()
+    infected = SimpleUploadedFile("seal.png", PNG + _eicar(), content_type="image/png")
+    response = client_for(people["validator"]).post(
+        reverse("cases:visit_item", args=[application.pk, item.visit_id, item.pk]),
+        {
+            f"item-{item.pk}-result": "major",
+            f"item-{item.pk}-notes": "Seals lie loose.",
+            f"item-{item.pk}-photos": [infected],
+        },
+    )
+    assert response.status_code == 400
+    assert "was refused by the virus check; nothing was recorded" in response.content.decode()
+    item.refresh_from_db()
+    assert (item.result, item.notes) == (VisitItem.Result.PENDING, "")
+    assert not EvidenceFile.objects.filter(purpose=f"visit-item:{item.pk}").exists()
+    assert not AuditEvent.objects.filter(action="case.visit_item").exists()
+
+
 # -- corrective actions ------------------------------------------------------------------------
 
 
@@ -456,7 +513,85 @@ def test_a_representative_who_may_correspond_reports_for_the_business(finding, p
     assert finding.status == CorrectiveAction.Status.REPORTED_DONE
 
 
+def test_the_status_page_shows_the_actions_and_takes_the_report(finding, client_for):
+    application = finding.application
+    owner = workflow.applicant_people(application)[0]
+    client = client_for(owner)
+    page = client.get(reverse("cases:status", args=[application.pk])).content.decode()
+    assert "Spare seals lie loose." in page and "Report this done" in page
+    assert reverse("cases:visit_report", args=[application.pk, finding.visit_item.visit_id]) in page
+    url = reverse("cases:corrective_action_done", args=[application.pk, finding.pk])
+    refused = client.post(url, {f"action-{finding.pk}-note": ""})
+    assert refused.status_code == 400 and "There is a problem" in refused.content.decode()
+    response = client.post(url, {f"action-{finding.pk}-note": "Fitted a lock."})
+    assert response.status_code == 302
+    finding.refresh_from_db()
+    assert finding.status == CorrectiveAction.Status.REPORTED_DONE
+
+
 # -- the officer's page and the report ---------------------------------------------------------
+
+
+def test_the_case_page_plans_and_records_without_javascript(make_case, people, client_for):
+    application = make_case()
+    client = client_for(people["validator"])
+    page = client.get(reverse("cases:case", args=[application.pk])).content.decode()
+    assert "Plan the validation visit" in page and "1 Harbour Road, Mombasa" in page
+    response = client.post(
+        reverse("cases:visit_plan", args=[application.pk]),
+        {
+            "visit_plan-version": "0",
+            "visit_plan-planned_on": "2026-12-09",
+            "visit_plan-mode": "remote",
+            "visit_plan-site": "Video call",
+            "visit_plan-team": [str(people["validator"].pk)],
+        },
+    )
+    assert response.status_code == 302
+    visit = application.visits.get()
+    total = visit.items.count()
+    page = client.get(reverse("cases:case", args=[application.pk])).content.decode()
+    assert f"0 of {total} items checked" in page
+    item = visit.items.first()
+    url = reverse("cases:visit_item", args=[application.pk, visit.pk, item.pk])
+    missing_notes = client.post(url, {f"item-{item.pk}-result": "critical"})
+    assert missing_notes.status_code == 400
+    assert "Describe the finding" in missing_notes.content.decode()
+    done = client.post(url, {f"item-{item.pk}-result": "verified", f"item-{item.pk}-notes": "Ok"})
+    assert done.status_code == 302 and done["Location"].endswith(f"#item-{item.pk}")
+    page = client.get(reverse("cases:case", args=[application.pk])).content.decode()
+    assert f"1 of {total} items checked" in page
+    complete = client.post(
+        reverse("cases:visit_complete", args=[application.pk, visit.pk]),
+        {"visit_complete-version": "1", "visit_complete-summary": "Too early."},
+    )
+    assert complete.status_code == 400 and "not checked yet" in complete.content.decode()
+
+
+def test_the_report_is_a_pdf_with_the_findings(finding, people, client_for):
+    from pypdf import PdfReader
+
+    application = finding.application
+    visit = finding.visit_item.visit
+    url = reverse("cases:visit_report", args=[application.pk, visit.pk])
+    for person in (
+        people["validator"],
+        people["auditor"],
+        workflow.applicant_people(application)[0],
+    ):
+        response = client_for(person).get(url)
+        assert response.status_code == 200, person
+        assert response["Content-Type"] == "application/pdf"
+    content = response.content
+    assert content.startswith(b"%PDF")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    text = " ".join(text.split())
+    assert application.reference in text
+    assert application.operator.legal_name in text
+    assert "Spare seals lie loose." in text
+    assert "2027-06-02" in text  # the corrective action's due date
+    assert "One point on seals." in text
+    assert finding.visit_item.title in text
 
 
 def test_the_team_does_not_take_the_decision(finding, people):
