@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from openaeo.cases.deadlines import Calendar, add_period, days_between, decision_deadline
+from openaeo.cases.deadlines import (
+    Calendar,
+    add_months,
+    add_period,
+    days_between,
+    decision_deadline,
+)
 
 pytestmark = pytest.mark.domain
 
@@ -86,3 +92,20 @@ def test_a_pause_counts_the_days_the_clock_stood_still():
     assert days_between(monday, monday, working_days=True, calendar=calendar) == 0
     with pytest.raises(ValueError):
         decision_deadline(monday, days=5, working_days=True, calendar=calendar, paused_days=-1)
+
+
+def test_months_end_on_the_same_day_or_the_last_day_of_a_shorter_month():
+    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert add_months(dt.date(2028, 1, 31), 1) == dt.date(2028, 2, 29)
+    assert add_months(dt.date(2026, 11, 15), 3) == dt.date(2027, 2, 15)
+    assert add_months(dt.date(2026, 12, 1), 0) == dt.date(2026, 12, 1)
+
+
+@given(
+    st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 1, 1)),
+    st.integers(0, 60),
+)
+def test_a_period_in_months_lands_in_the_right_month(start, months):
+    end = add_months(start, months)
+    assert (end.year * 12 + end.month) - (start.year * 12 + start.month) == months
+    assert end.day == start.day or (end.day < start.day and (end + dt.timedelta(days=1)).day == 1)

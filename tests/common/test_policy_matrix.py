@@ -233,6 +233,37 @@ EXPECTED = {
         "thread",
         expect({"validator", "supervisor"}, REDIRECT, validator_elsewhere=NOT_FOUND),
     ),
+    "cases:visit_plan": (
+        "post",
+        "application",
+        expect({"validator", "supervisor"}, BAD_FORM, validator_elsewhere=NOT_FOUND),
+    ),
+    # Only the visit team (here the validator) records the checklist and completes the report.
+    "cases:visit_item": (
+        "post",
+        "visit_item",
+        expect({"validator"}, BAD_FORM, validator_elsewhere=NOT_FOUND),
+    ),
+    "cases:visit_complete": (
+        "post",
+        "visit",
+        expect({"validator"}, BAD_FORM, validator_elsewhere=NOT_FOUND),
+    ),
+    "cases:visit_report": (
+        "get",
+        "visit",
+        expect(OF_OPERATOR | CASE_READERS - {"validator_elsewhere"}, OK, refused=NOT_FOUND),
+    ),
+    "cases:corrective_action_done": (
+        "post",
+        "corrective_action",
+        expect(PREPARERS, BAD_FORM, **_operator_refusals_for(PREPARERS)),
+    ),
+    "cases:corrective_action_accept": (
+        "post",
+        "corrective_action",
+        expect({"validator", "supervisor"}, REDIRECT, validator_elsewhere=NOT_FOUND),
+    ),
     "notifications:list": ("get", None, expect(SIGNED_IN, OK)),
     "notifications:read": ("post", None, expect(SIGNED_IN, REDIRECT)),
     "accounts:tokens": ("get", None, expect(SIGNED_IN, OK)),
@@ -381,6 +412,64 @@ def objects(people, operator, request):
         )
         return {"application_id": application.pk, "decision_id": decision.pk}
 
+    def _visit():
+        """A completed visit by the validator, with one finding reported done by the business."""
+        from openaeo.cases.models import CorrectiveAction, ValidationVisit, VisitItem
+
+        application = _application()
+        visit = ValidationVisit.objects.filter(application=application).first()
+        if visit is None:
+            visit = ValidationVisit.objects.create(
+                application=application,
+                planned_on=timezone.localdate(),
+                site="1 Harbour Road",
+                mode="on_site",
+                planned_by=people["validator"],
+                planned_at=timezone.now(),
+                size_class="small",
+                summary="Seals are kept loose.",
+                completed_at=timezone.now(),
+            )
+            visit.team.set([people["validator"]])
+            item = VisitItem.objects.create(
+                visit=visit,
+                position=1,
+                heading_id="urn:openaeo:safe2025:cargo-security",
+                requirement_id="urn:openaeo:safe2025:cargo-security:seal-control",
+                title="Seals are controlled",
+                what_to_verify="The seal log.",
+                result="major",
+                notes="Spare seals lie in an open drawer.",
+                checked_by=people["validator"],
+                checked_at=timezone.now(),
+            )
+            CorrectiveAction.objects.create(
+                application=application,
+                visit_item=item,
+                severity="major",
+                description=item.notes,
+                due_on=timezone.localdate(),
+                status="reported_done",
+                operator_reply="The drawer now has a lock.",
+                created_at=timezone.now(),
+            )
+        return visit
+
+    def _visit_item():
+        visit = _visit()
+        return {
+            "application_id": visit.application_id,
+            "visit_id": visit.pk,
+            "item_id": visit.items.get().pk,
+        }
+
+    def _corrective_action():
+        visit = _visit()
+        return {
+            "application_id": visit.application_id,
+            "action_id": visit.application.corrective_actions.get().pk,
+        }
+
     def _assessment():
         from openaeo.assessments.models import SelfAssessment
         from openaeo.assessments.services import assessment_start
@@ -429,6 +518,9 @@ def objects(people, operator, request):
         "thread": _thread,
         "decision": _decision,
         "case_note": lambda: {"application_id": _application().pk, "action": "note"},
+        "visit": lambda: {"application_id": _application().pk, "visit_id": _visit().pk},
+        "visit_item": _visit_item,
+        "corrective_action": _corrective_action,
         # Loaded only for the routes that need it: publishing takes time.
         "programme": lambda: {
             "programme_id": request.getfixturevalue("programmes")["safe-reference"].pk

@@ -58,6 +58,9 @@ def _case_context(request, application, **bound_forms) -> dict:
             for key in FORM_KEYS
         },
     }
+    from openaeo.cases import visit_views
+
+    context.update(visit_views.panel_context(request, application, bound_forms))
     return context
 
 

@@ -91,3 +91,18 @@ def decision_deadline(
     return add_period(
         start, days + paused_days + extension_days, working_days=working_days, calendar=calendar
     )
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later, or the month's last day if it is shorter.
+
+    31 January plus one month is 28 (or 29) February: a period stated in months
+    never spills into the month after.
+    """
+    if months < 0:
+        raise ValueError("a period cannot be negative")
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    next_month = dt.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (next_month - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(start.day, last_day))

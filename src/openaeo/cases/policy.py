@@ -30,6 +30,13 @@ register_routes(
         "cases:case": CASE_READERS,
         "cases:act": CASE_WORKERS,
         "cases:follow_up": CASE_WORKERS,
+        "cases:visit_plan": CASE_WORKERS,
+        "cases:visit_item": CASE_WORKERS,
+        "cases:visit_complete": CASE_WORKERS,
+        "cases:corrective_action_accept": CASE_WORKERS,
+        "cases:corrective_action_done": TRADER,
+        # Officers who see the case, and the business once the report is completed.
+        "cases:visit_report": SIGNED_IN,
     }
 )
 

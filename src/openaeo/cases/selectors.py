@@ -162,3 +162,87 @@ def work_summary(user) -> dict | None:
             )
         )
     return summary
+
+
+# -- validation visits ---------------------------------------------------------------------
+
+
+def size_name(size_class: str) -> str:
+    """ "a micro business", "a large business"... in the reader's language."""
+    from openaeo.catalogue.views import SIZE_NAMES
+
+    return str(SIZE_NAMES.get(size_class, size_class))
+
+
+@dataclass
+class ChecklistGroup:
+    heading_id: str
+    title: str
+    items: list = field(default_factory=list)
+
+
+def heading_titles(application) -> dict[str, dict]:
+    """Heading id -> its title (all languages), from the catalogue of the latest revision."""
+    revision = application.revisions.select_related("catalogue_version").order_by("-number").first()
+    if revision is None:
+        return {}
+    return {
+        heading["id"]: heading["title"]
+        for heading in revision.catalogue_version.content["headings"]
+    }
+
+
+def checklist_groups(visit, rows) -> list[ChecklistGroup]:
+    """`rows` (one per item of `visit`, in order, each with an `item`) grouped by heading."""
+    from openaeo.catalogue.templatetags.catalogue_text import pick
+
+    titles = heading_titles(visit.application)
+    groups: list[ChecklistGroup] = []
+    for row in rows:
+        item = row["item"]
+        if not groups or groups[-1].heading_id != item.heading_id:
+            title = pick(titles.get(item.heading_id)) or item.heading_id
+            groups.append(ChecklistGroup(heading_id=item.heading_id, title=title))
+        groups[-1].items.append(row)
+    return groups
+
+
+def files_by_purpose(application, prefix: str) -> dict[int, list]:
+    """Evidence files whose purpose is `prefix` followed by an id, by that id, oldest first."""
+    from openaeo.evidence.models import EvidenceFile
+
+    files: dict[int, list] = {}
+    for evidence in EvidenceFile.objects.filter(
+        operator=application.operator, purpose__startswith=prefix
+    ).order_by("uploaded_at", "id"):
+        key = evidence.purpose[len(prefix) :]
+        if key.isdigit():
+            files.setdefault(int(key), []).append(evidence)
+    return files
+
+
+def visit_report_for(user, application_id: int, visit_id: int):
+    """The visit whose report `user` may download: officers who see the case, at any time
+    (a draft until it is completed); the business's people once the report is completed.
+    404 otherwise, whether the case or visit is missing or not theirs."""
+    from openaeo.cases.models import ValidationVisit
+
+    visit = (
+        ValidationVisit.objects.select_related(
+            "application__operator", "application__programme", "application__office"
+        )
+        .filter(pk=visit_id, application_id=application_id)
+        .first()
+    )
+    if visit is None:
+        raise Http404
+    application = visit.application
+    if user.is_authenticated and user.staff_roles:
+        allowed = policy.can_see_case(user, application)
+    else:
+        allowed = visit.completed_at is not None and operator_policy.can_view_operator(
+            user, application.operator
+        )
+    if not allowed:
+        raise Http404
+    return visit

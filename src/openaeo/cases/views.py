@@ -55,7 +55,7 @@ def submit(request, assessment_id: int):
 
 
 def _status_context(request, application, **bound) -> dict:
-    from openaeo.cases import correspondence, forms, timeline
+    from openaeo.cases import correspondence, forms, timeline, visit_views
 
     events = timeline.for_applicant(selectors.timeline(application))
     decision = application.decisions.select_related("decided_by").first()
@@ -69,7 +69,15 @@ def _status_context(request, application, **bound) -> dict:
         "attachments": selectors.attachments_by_message(application),
         "decision": decision,
         "appeal": getattr(decision, "appeal", None) if decision else None,
-        "corrective_actions": application.corrective_actions.all(),
+        "visits": application.visits.filter(completed_at__isnull=False).order_by("-id"),
+        "planned_visit": application.visits.filter(completed_at__isnull=True)
+        .order_by("-id")
+        .first()
+        if application.status == CaseStatus.VALIDATION
+        else None,
+        "corrective_actions": visit_views.corrective_rows(
+            request, application, bound=bound.get("corrective_failed")
+        ),
         "can_correspond": correspondence.can_correspond(request.user, application.operator),
         "can_submit": operator_policy.can_submit(request.user, application.operator),
         "can_withdraw": application.status in BEFORE_DECISION
