@@ -7,6 +7,7 @@ from openaeo.assessments import selectors, services
 from openaeo.cases import services as case_services
 from tests import factories
 from tests.assessments.test_gap_report import _answer_all
+from tests.evidence.conftest import clamd_scanner, use_clamd  # noqa: F401 - shared fixtures
 
 
 @pytest.fixture

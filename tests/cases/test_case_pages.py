@@ -143,3 +143,35 @@ def test_the_staff_overview_says_what_waits(client, case, staff):
     client.force_login(staff["supervisor2"])
     body = client.get(reverse("web:dashboard")).content.decode()
     assert "0 cases wait for a validator" in body and "0 decisions or appeals to take" in body
+
+
+def test_an_infected_attachment_stops_the_reply_and_its_refusal_is_kept(
+    client, case, staff, owner, use_clamd, settings, tmp_path
+):
+    """With the real clamd: nothing is sent, and the refused upload keeps its record."""
+    from tests.evidence.conftest import eicar
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    workflow.case_accept(actor=staff["validator"], application=case, seen_version=case.version)
+    case.refresh_from_db()
+    request = correspondence.case_ask(
+        actor=staff["validator"],
+        application=case,
+        seen_version=case.version,
+        subject="Seal log",
+        body="Please send it.",
+    )
+    client.force_login(owner)
+    response = client.post(
+        reverse("cases:reply", args=[case.pk, request.pk]),
+        {"body": "Here.", "files": SimpleUploadedFile("log.txt", eicar(), "text/plain")},
+    )
+    assert response.status_code == 400
+    assert "refused by the virus check" in response.content.decode()
+    assert request.messages.filter(from_customs=False).count() == 0
+    from openaeo.evidence.models import EvidenceFile
+
+    refused = EvidenceFile.objects.get(original_name="log.txt")
+    assert refused.status == "infected" and not refused.file
+    case.refresh_from_db()
+    assert case.clock_stopped_on is not None  # the clock still waits for a real reply

@@ -71,8 +71,16 @@ def open_request(
     return request
 
 
-def _attach(actor, application: Application, message: CaseMessage, files) -> list:
-    """Run each file through the evidence checks; refuse the whole message if one is bad."""
+UNSENT = "case-message:unsent"
+
+
+def receive_attachments(actor, application: Application, files) -> list:
+    """Check and store each file before the message is written, outside its transaction.
+
+    A refused file keeps its record and audit event, as every refused upload does, and
+    stops the message (nothing is sent). Files received before it stay in the business's
+    documents, marked as not sent.
+    """
     from openaeo.evidence import services as evidence_services
     from openaeo.evidence.models import EvidenceStatus
 
@@ -87,10 +95,7 @@ def _attach(actor, application: Application, message: CaseMessage, files) -> lis
     stored = []
     for upload in files:
         evidence = evidence_services.evidence_receive(
-            actor=actor,
-            operator=application.operator,
-            uploaded_file=upload,
-            purpose=message_purpose(message),
+            actor=actor, operator=application.operator, uploaded_file=upload, purpose=UNSENT
         )
         if evidence.status in (EvidenceStatus.INFECTED, EvidenceStatus.SCAN_FAILED):
             raise ValidationError(
@@ -104,6 +109,14 @@ def _attach(actor, application: Application, message: CaseMessage, files) -> lis
             )
         stored.append(evidence)
     return stored
+
+
+def _link(message: CaseMessage, attachments: list) -> None:
+    from openaeo.evidence.models import EvidenceFile
+
+    EvidenceFile.objects.filter(pk__in=[evidence.pk for evidence in attachments]).update(
+        purpose=message_purpose(message)
+    )
 
 
 def case_ask(
@@ -127,10 +140,11 @@ def case_ask(
         errors["reply_due"] = _("The reply date is in the past.")
     if errors:
         raise ValidationError(errors)
+    if not policy.can_work_on(actor, application):
+        raise PermissionDenied
+    attachments = receive_attachments(actor, application, files)
     with transaction.atomic():
         application = workflow.locked(application, seen_version)
-        if not policy.can_work_on(actor, application):
-            raise PermissionDenied
         if application.status not in (
             CaseStatus.RISK_REVIEW,
             CaseStatus.DESK_REVIEW,
@@ -148,7 +162,7 @@ def case_ask(
             stops_clock=stops,
             reply_due=reply_due,
         )
-        _attach(actor, application, request.messages.get(), files)
+        _link(request.messages.get(), attachments)
         workflow.save_change(
             application,
             actor=actor,
@@ -175,17 +189,18 @@ def case_reply(*, actor, request: InformationRequest, body: str, files=None) -> 
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Write your answer, even a short one.")})
+    if not can_correspond(actor, request.application.operator):
+        raise PermissionDenied
+    attachments = receive_attachments(actor, request.application, files)
     with transaction.atomic():
         application = workflow.locked(request.application, None)
-        if not can_correspond(actor, application.operator):
-            raise PermissionDenied
         request = InformationRequest.objects.select_for_update().get(pk=request.pk)
         if application.status in (CaseStatus.WITHDRAWN, CaseStatus.CLOSED):
             raise ValidationError(_("This application is closed: messages can no longer be sent."))
         message = CaseMessage.objects.create(
             request=request, author=actor, from_customs=False, body=body, sent_at=clock.now()
         )
-        attachments = _attach(actor, application, message, files)
+        _link(message, attachments)
         first_answer = request.answered_at is None
         if first_answer:
             request.answered_at = message.sent_at
@@ -230,14 +245,15 @@ def case_follow_up(*, actor, request: InformationRequest, body: str, files=None)
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": _("Write the message.")})
+    if not policy.can_work_on(actor, request.application):
+        raise PermissionDenied
+    attachments = receive_attachments(actor, request.application, files)
     with transaction.atomic():
         application = workflow.locked(request.application, None)
-        if not policy.can_work_on(actor, application):
-            raise PermissionDenied
         message = CaseMessage.objects.create(
             request=request, author=actor, from_customs=True, body=body, sent_at=clock.now()
         )
-        _attach(actor, application, message, files)
+        _link(message, attachments)
         record_event(
             actor=actor,
             action="case.follow_up",
