@@ -438,7 +438,9 @@ def test_an_infected_photo_is_refused_and_nothing_is_recorded(
     assert "was refused by the virus check; nothing was recorded" in response.content.decode()
     item.refresh_from_db()
     assert (item.result, item.notes) == (VisitItem.Result.PENDING, "")
-    assert not EvidenceFile.objects.filter(purpose=f"visit-item:{item.pk}").exists()
+    # The refusal keeps its record, without content, as every refused upload does.
+    refused = EvidenceFile.objects.get(purpose=f"visit-item:{item.pk}")
+    assert refused.status == "infected" and not refused.file
     assert not AuditEvent.objects.filter(action="case.visit_item").exists()
 
 

@@ -327,6 +327,11 @@ def visit_item_record(*, actor, item: VisitItem, result: str, notes: str, photos
         errors["photos"] = _("Add at most %(count)s photos at a time.") % {"count": MAX_PHOTOS}
     if errors:
         raise ValidationError(errors)
+    _require(policy.can_work_on(actor, item.visit.application))
+    _require(on_team(actor, item.visit))
+    # Photos are checked and stored before the transaction, so that a refused one keeps its
+    # record (as every refused upload does) while nothing of the item changes.
+    stored = _photos_received(actor, item.visit.application, item, photos)
     with transaction.atomic():
         application = workflow.locked(item.visit.application, None)
         _require(policy.can_work_on(actor, application))
@@ -342,7 +347,6 @@ def visit_item_record(*, actor, item: VisitItem, result: str, notes: str, photos
                 % {"step": application.get_status_display()}
             )
         item = VisitItem.objects.select_for_update().get(pk=item.pk)
-        stored = _photos_received(actor, application, item, photos)
         before = {"result": item.result, "notes": item.notes}
         item.result, item.notes = result, notes
         item.checked_by, item.checked_at = actor, clock.now()
