@@ -179,6 +179,8 @@ EXPECTED = {
         expect(OF_OPERATOR | CASE_READERS - {"validator_elsewhere"}, OK, refused=NOT_FOUND),
     ),
     "cases:queue": ("get", None, expect(CASE_READERS, OK)),
+    # Nothing ticked: the supervisor is sent back to the queue with a message.
+    "cases:assign": ("post", None, expect({"supervisor"}, REDIRECT)),
     "cases:case": (
         "get",
         "application",
@@ -279,9 +281,8 @@ def objects(people, operator, request):
     def _application():
         from django.utils import timezone
 
-        from openaeo.cases.models import Application
-
         from openaeo.accounts.models import Office
+        from openaeo.cases.models import Application
 
         existing = Application.objects.filter(operator=operator).first()
         if existing:
