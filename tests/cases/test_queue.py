@@ -110,6 +110,7 @@ def test_text_search_finds_name_identifier_and_reference(people, make_case, clie
     assert shown(client, q="ke-77") == [other.pk]
     assert shown(client, q=other.reference) == [other.pk]
     assert shown(client, q=other.reference.lower()) == [other.pk]
+    assert shown(client, q=str(other.pk)) == [other.pk]  # the case number alone
     assert shown(client, q="nothing like it") == []
 
 

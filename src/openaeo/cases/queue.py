@@ -40,7 +40,9 @@ SORTS = {
     SORT_SUBMITTED: (F("submitted_at").asc(), F("id").asc()),
     SORT_BUSINESS: (F("operator__legal_name").asc(), F("id").asc()),
 }
-REFERENCE = re.compile(r"^\s*(?:AEO-\d{4}-)?0*(\d{1,12})\s*$", re.IGNORECASE)
+# A case reference as people quote it (AEO-2026-000123), or just its number.
+REFERENCE = re.compile(r"^AEO-\d{4}-0*(\d{1,12})$", re.IGNORECASE)
+NUMBER = re.compile(r"^0*(\d{1,12})$")
 
 
 @dataclass(frozen=True)
@@ -113,13 +115,16 @@ def _by_assignee(cases: QuerySet, assignee: str, user) -> QuerySet:
 
 
 def _by_text(cases: QuerySet, text: str) -> QuerySet:
-    """Business name or identifier (contains), or a case reference (AEO-2026-000123 or 123)."""
+    """A case reference (AEO-2026-000123), else a business name or identifier (contains);
+    a bare number is also tried as a case number."""
     text = text.strip()
     if not text:
         return cases
-    match = Q(operator__legal_name__icontains=text) | Q(operator__identifier__icontains=text)
     if reference := REFERENCE.match(text):
-        match |= Q(pk=int(reference.group(1)))
+        return cases.filter(pk=int(reference.group(1)))
+    match = Q(operator__legal_name__icontains=text) | Q(operator__identifier__icontains=text)
+    if number := NUMBER.match(text):
+        match |= Q(pk=int(number.group(1)))
     return cases.filter(match)
 
 
