@@ -190,7 +190,7 @@ def tier_choices() -> list[tuple[str, str]]:
     from openaeo.catalogue.templatetags.catalogue_text import pick
 
     choices = {}
-    for config in Programme.objects.order_by("urn").values_list("config", flat=True):
-        for tier in config.get("tiers", []):
+    for tiers in Programme.objects.order_by("urn").values_list("config__tiers", flat=True):
+        for tier in tiers or []:
             choices.setdefault(tier["code"], pick(tier.get("name")) or tier["code"])
     return sorted(choices.items(), key=lambda choice: choice[1])
