@@ -1,13 +1,23 @@
-"""A submitted case in the PORT office, and the officers who work on it."""
+"""Cases for the case tests: a submitted case in the PORT office with its officers (built
+through the services), and `make_case` for building many cases directly (work queue,
+assignment)."""
+
+import datetime as dt
+import itertools
 
 import pytest
+from django.utils import timezone
 
+from openaeo.accounts.models import Office
 from openaeo.accounts.roles import OperatorRole, StaffRole
 from openaeo.assessments import selectors, services
 from openaeo.cases import services as case_services
+from openaeo.cases.models import Application, CaseStatus
 from tests import factories
 from tests.assessments.test_gap_report import _answer_all
 from tests.evidence.conftest import clamd_scanner, use_clamd  # noqa: F401 - shared fixtures
+
+_submitted = itertools.count(1)
 
 
 @pytest.fixture
@@ -70,3 +80,46 @@ def case(assessment, owner, staff, port):
     application = revision.application
     assert application.office == port
     return application
+
+
+@pytest.fixture
+def make_case(people, programmes):
+    """`make_case(office="PORT", status=..., ...)`: one application, with its own business
+    unless `operator` is given. Dates are relative to today."""
+    programme = programmes["safe-reference"]
+    today = timezone.localdate()
+
+    def make(
+        office="PORT",
+        *,
+        status=CaseStatus.DESK_REVIEW,
+        operator=None,
+        due_in: int | None = 20,
+        priority=0,
+        tier_code="entry",
+        size_class="small",
+        assignee=None,
+        clock_stopped_days_ago: int | None = None,
+        submitted_days_ago: int | None = None,
+    ) -> Application:
+        days_ago = submitted_days_ago if submitted_days_ago is not None else next(_submitted)
+        submitted_at = timezone.now() - dt.timedelta(days=days_ago)
+        return Application.objects.create(
+            operator=operator or factories.OperatorFactory(),
+            programme=programme,
+            tier_code=tier_code,
+            status=status,
+            office=Office.objects.get(code=office) if isinstance(office, str) else office,
+            assignee=assignee,
+            size_class=size_class,
+            msme=priority == 1,
+            priority=priority,
+            submitted_at=submitted_at,
+            completeness_due=today + dt.timedelta(days=10),
+            due_on=None if due_in is None else today + dt.timedelta(days=due_in),
+            clock_stopped_on=None
+            if clock_stopped_days_ago is None
+            else today - dt.timedelta(days=clock_stopped_days_ago),
+        )
+
+    return make

@@ -218,6 +218,8 @@ EXPECTED = {
         expect(OF_OPERATOR | CASE_READERS - {"validator_elsewhere"}, OK, refused=NOT_FOUND),
     ),
     "cases:queue": ("get", None, expect(CASE_READERS, OK)),
+    # Nothing ticked: the supervisor is sent back to the queue with a message.
+    "cases:assign": ("post", None, expect({"supervisor"}, REDIRECT)),
     "cases:case": (
         "get",
         "application",

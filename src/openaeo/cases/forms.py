@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openaeo.cases.models import ComplianceRecord, Outcome
+from openaeo.cases import queue
+from openaeo.cases.models import CUSTOMS_STATES, CaseStatus, ComplianceRecord, Outcome
 
 
 class VersionedForm(forms.Form):
@@ -157,3 +158,139 @@ class AppealForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=8000,
     )
+
+
+# -- the work queue -------------------------------------------------------------------------
+
+SIZE_LABELS = {
+    "micro": _("Micro"),
+    "small": _("Small"),
+    "medium": _("Medium-sized"),
+    "large": _("Large"),
+}
+STATE_WHERE_CUSTOMS_WORKS, STATE_ALL = "", "all"
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters, sent with GET so that a filtered queue is a link to share."""
+
+    office = forms.TypedChoiceField(label=_("Office"), required=False, coerce=int, empty_value=None)
+    state = forms.ChoiceField(label=_("Step"), required=False)
+    tier = forms.ChoiceField(label=_("Level"), required=False)
+    size = forms.ChoiceField(label=_("Size of business"), required=False)
+    due = forms.ChoiceField(
+        label=_("Days left"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            (queue.DUE_OVERDUE, _("Overdue")),
+            (queue.DUE_WEEK, _("7 days or fewer (overdue included)")),
+            (queue.DUE_MONTH, _("30 days or fewer (overdue included)")),
+            (queue.DUE_STOPPED, _("Clock stopped")),
+        ],
+    )
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
+    q = forms.CharField(
+        label=_("Business name, identifier or case reference"), required=False, max_length=100
+    )
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            (queue.SORT_DEADLINE, _("Deadline, small businesses first")),
+            (queue.SORT_SUBMITTED, _("Date submitted, oldest first")),
+            (queue.SORT_BUSINESS, _("Business name")),
+        ],
+    )
+
+    def __init__(self, *args, offices=(), tiers=(), people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].choices = [("", _("All your offices"))] + [
+            (office.pk, str(office)) for office in offices
+        ]
+        self.fields["state"].choices = [
+            (STATE_WHERE_CUSTOMS_WORKS, _("Where Customs has work")),
+            (STATE_ALL, _("All steps, closed included")),
+            *CaseStatus.choices,
+        ]
+        self.fields["tier"].choices = [("", _("Any")), *tiers]
+        self.fields["size"].choices = [("", _("Any")), *SIZE_LABELS.items()]
+        self.fields["assignee"].choices = [
+            ("", _("Anyone or nobody")),
+            (queue.ASSIGNEE_ME, _("My cases")),
+            (queue.ASSIGNEE_NONE, _("Nobody yet")),
+        ] + [(str(person.pk), str(person)) for person in people]
+
+    def filters(self) -> queue.QueueFilter:
+        """The filters asked for; a value that is not valid counts as not given."""
+        data = {}
+        if self.is_bound:
+            self.is_valid()  # keeps the valid fields in cleaned_data, drops the others
+            data = self.cleaned_data
+        state = data.get("state") or STATE_WHERE_CUSTOMS_WORKS
+        if state == STATE_ALL:
+            states = None
+        elif state == STATE_WHERE_CUSTOMS_WORKS:
+            states = tuple(CUSTOMS_STATES)
+        else:
+            states = (state,)
+        return queue.QueueFilter(
+            office_id=data.get("office"),
+            states=states,
+            tier_code=data.get("tier") or "",
+            size_class=data.get("size") or "",
+            due=data.get("due") or "",
+            assignee=data.get("assignee") or "",
+            text=(data.get("q") or "").strip(),
+            sort=data.get("sort") or queue.SORT_DEADLINE,
+        )
+
+
+class CaseIdsField(forms.Field):
+    """The ticked cases of the queue (case ids, each at most once)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "required": _("Tick at least one case to assign."),
+        "invalid": _("Tick the cases in the list."),
+    }
+
+    def to_python(self, value):
+        if not value:
+            return []
+        if not isinstance(value, list | tuple):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            return sorted({int(item) for item in value})
+        except (TypeError, ValueError) as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+class AssignForm(forms.Form):
+    """A supervisor gives the ticked cases to one person, or takes them back."""
+
+    NOBODY = "none"
+
+    cases = CaseIdsField()
+    assignee = forms.ChoiceField(
+        label=_("Give the ticked cases to"),
+        error_messages={
+            "required": _("Choose who gets the cases."),
+            "invalid_choice": _("Choose a person from the list."),
+        },
+    )
+    back = forms.CharField(required=False, widget=forms.HiddenInput, max_length=2000)
+
+    def __init__(self, *args, people=(), **kwargs):
+        # Its own ids: the filter form above it on the queue page has an "assignee" too.
+        kwargs.setdefault("auto_id", "assign_%s")
+        super().__init__(*args, **kwargs)
+        self.people = {str(person.pk): person for person in people}
+        self.fields["assignee"].choices = [
+            ("", _("Choose a person")),
+            (self.NOBODY, _("Nobody: take the cases back")),
+        ] + [(key, str(person)) for key, person in self.people.items()]
+
+    def chosen_person(self):
+        """The chosen person, or None to take the cases back (after is_valid)."""
+        return self.people.get(self.cleaned_data["assignee"])

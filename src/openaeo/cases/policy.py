@@ -27,6 +27,7 @@ register_routes(
         # The letter is the applicant's and the case officers'; the view checks which.
         "cases:decision_letter": SIGNED_IN,
         "cases:queue": CASE_READERS,
+        "cases:assign": SUPERVISORS,
         "cases:case": CASE_READERS,
         "cases:act": CASE_WORKERS,
         "cases:follow_up": CASE_WORKERS,

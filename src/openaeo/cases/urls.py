@@ -28,6 +28,7 @@ urlpatterns = [
     ),
     # Customs
     path("cases/", queue_views.work_queue, name="queue"),
+    path("cases/assign/", queue_views.assign, name="assign"),
     path("cases/<int:application_id>/", case_views.case, name="case"),
     path("cases/<int:application_id>/do/<slug:action>/", case_views.act, name="act"),
     path(

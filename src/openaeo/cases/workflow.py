@@ -468,13 +468,17 @@ def case_assign(*, actor, applications, assignee) -> int:
     the case's office; otherwise nothing is assigned. Returns how many changed.
     """
     changed = []
+    wanted = {application.pk for application in applications}
     with transaction.atomic():
         locked_cases = list(
-            Application.objects.select_for_update()
-            .select_related("operator", "programme")
-            .filter(pk__in=[application.pk for application in applications])
+            Application.objects.select_for_update(of=("self",))
+            .select_related("operator", "programme", "assignee")
+            .filter(pk__in=sorted(wanted))
             .order_by("pk")
         )
+        if len(locked_cases) != len(wanted):
+            # A case vanished (or never existed): assign none rather than some.
+            raise ValidationError(_("One of the cases no longer exists, so none was assigned."))
         for application in locked_cases:
             _require(policy.can_decide(actor, application))
             if assignee is not None and not policy.may_be_assigned(assignee, application):
@@ -512,7 +516,7 @@ def case_assign(*, actor, applications, assignee) -> int:
                     "count": len(changed),
                     "references": ", ".join(application.reference for application in changed),
                 },
-                url=reverse("cases:queue") + "?mine=1",
+                url=reverse("cases:queue") + "?assignee=me",
             )
     return len(changed)
 
