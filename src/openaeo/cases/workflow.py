@@ -51,8 +51,9 @@ def calendar_of(application: Application) -> Calendar:
 
 def locked(application: Application, seen_version: int | None) -> Application:
     """The case, locked for this transaction, refused if it changed since `seen_version`."""
+    # Lock the case row only: the programme and the business are shared by many cases.
     current = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("programme", "operator")
         .get(pk=application.pk)
     )
