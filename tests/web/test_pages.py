@@ -117,10 +117,14 @@ def test_demo_has_businesses_of_every_size_at_every_stage():
 
     call_command("demo_data", stdout=io.StringIO())
     sizes = {assessment.size_class for assessment in SelfAssessment.objects.all()}
-    assert sizes == {"small", "medium", "large"}
+    assert sizes == {"micro", "small", "medium", "large"}
     assert EconomicOperator.objects.filter(assessments__isnull=True).exists()  # registered only
     assert ActionItem.objects.filter(due_date__isnull=False).exists()
-    assert Application.objects.filter(status="submitted").count() == 1
+    # Cases at the steps officers work on, and one waiting for the applicant.
+    steps = sorted(Application.objects.values_list("status", flat=True))
+    assert steps == ["decided", "desk_review", "recommended", "submitted"]
+    waiting = Application.objects.get(status="desk_review")
+    assert waiting.clock_stopped_on is not None and waiting.assignee is not None
 
 
 def _counts():

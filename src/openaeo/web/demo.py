@@ -134,6 +134,34 @@ OPERATORS = [
         420,
         80_000_000,
     ),
+    # Businesses whose applications are further along, for the officers' side of the demo.
+    (
+        "KE-P051234572F",
+        "Naivasha Flower Exporters",
+        "KE",
+        f"owner@{DEMO_DOMAIN}",
+        ["exporter"],
+        25,
+        3_000_000,
+    ),
+    (
+        "KE-P051234573G",
+        "Mombasa Cold Chain Ltd",
+        "KE",
+        f"owner@{DEMO_DOMAIN}",
+        ["warehouse_keeper", "carrier"],
+        60,
+        12_000_000,
+    ),
+    (
+        "KE-P051234574H",
+        "Lamu Spice Traders",
+        "KE",
+        f"owner@{DEMO_DOMAIN}",
+        ["exporter"],
+        4,
+        200_000,
+    ),
 ]
 
 
@@ -263,6 +291,7 @@ def load() -> dict[str, int]:
             created["mandates"] += 1
         _demo_assessment(coffee, owner, created)
         _demo_later_stages(owner, created)
+        _demo_cases(people, created)
     return created
 
 
@@ -406,3 +435,121 @@ def _demo_later_stages(owner, created: dict[str, int]) -> None:
                 raise RuntimeError(
                     f"The demo application could not be submitted: {error.messages}"
                 ) from error
+
+
+def _demo_cases(people, created: dict[str, int]) -> None:
+    """Cases at the steps officers work on, through the same services as real use:
+    one waiting for the applicant's reply (clock stopped), one waiting for the
+    supervisor's decision after a visit with a finding, one refused and open for appeal."""
+    from openaeo.assessments import services as assessment_services
+    from openaeo.cases import correspondence, decisions, visits, workflow
+    from openaeo.cases import services as case_services
+    from openaeo.cases.models import Application, ValidationVisit
+    from openaeo.catalogue.models import Programme
+
+    owner = people[f"owner@{DEMO_DOMAIN}"]
+    validator = people[f"validator@{DEMO_DOMAIN}"]
+    supervisor = people[f"supervisor@{DEMO_DOMAIN}"]
+    programme = Programme.objects.get(urn="urn:openaeo:programme:safe-reference")
+
+    def submitted(identifier: str) -> Application | None:
+        operator = EconomicOperator.objects.get(identifier=identifier)
+        if Application.objects.filter(operator=operator).exists():
+            return None  # already there: the demo is loaded once
+        assessment = assessment_services.assessment_start(
+            actor=owner, operator=operator, programme=programme, tier_code="entry"
+        )
+        created["assessments"] = created.get("assessments", 0) + 1
+        _answer_everything(assessment, owner)
+        for action in assessment_services.action_plan_create(actor=owner, assessment=assessment):
+            assessment_services.action_update(
+                actor=owner,
+                action=action,
+                owner=owner,
+                due_date=clock.today() + dt.timedelta(days=30),
+            )
+        revision = case_services.application_submit(
+            actor=owner, assessment=assessment, declaration_accepted=True
+        )
+        created["applications"] = created.get("applications", 0) + 1
+        application = revision.application
+        workflow.case_assign(actor=supervisor, applications=[application], assignee=validator)
+        return Application.objects.get(pk=application.pk)
+
+    def step(application, service, **kwargs):
+        service(
+            actor=kwargs.pop("actor", validator),
+            application=application,
+            seen_version=application.version,
+            **kwargs,
+        )
+        return Application.objects.get(pk=application.pk)
+
+    def reviewed(application):
+        application = step(application, workflow.case_accept)
+        return step(
+            application,
+            workflow.case_finish_risk_review,
+            summary="No infringement in the last three years; duties paid on time.",
+        )
+
+    def visited(application, finding: str):
+        application = step(
+            application,
+            visits.visit_plan,
+            planned_on=clock.today() + dt.timedelta(days=3),
+            site="Main warehouse",
+            mode="on_site",
+            team=[validator],
+        )
+        visit = ValidationVisit.objects.get(application=application, completed_at__isnull=True)
+        for number, item in enumerate(visit.items.order_by("position")):
+            visits.visit_item_record(
+                actor=validator,
+                item=item,
+                result=finding if number == 0 else "verified",
+                notes="The seal log misses entries for two days." if number == 0 else "",
+            )
+        application = Application.objects.get(pk=application.pk)
+        visits.visit_complete(
+            actor=validator,
+            visit=visit,
+            seen_version=application.version,
+            summary="A small, well-kept site. Seal checks need to be logged every day.",
+        )
+        return Application.objects.get(pk=application.pk)
+
+    flowers = submitted("KE-P051234572F")
+    if flowers is not None:
+        flowers = reviewed(flowers)
+        correspondence.case_ask(
+            actor=validator,
+            application=flowers,
+            seen_version=flowers.version,
+            subject="Who checks the seals?",
+            body="Please tell us who checks container seals before loading, and send the "
+            "seal log of the last month.",
+            reply_due=clock.today() + dt.timedelta(days=14),
+        )
+
+    cold_chain = submitted("KE-P051234573G")
+    if cold_chain is not None:
+        cold_chain = visited(reviewed(cold_chain), "minor")
+        step(
+            cold_chain,
+            decisions.case_recommend,
+            outcome="granted",
+            tier_code="entry",
+            reasons="Meets every entry-level requirement; one minor gap in the seal log, "
+            "with a corrective action.",
+        )
+
+    spices = submitted("KE-P051234574H")
+    if spices is not None:
+        spices = visited(reviewed(spices), "major")
+        refusal = (
+            "Containers leave without a seal check: there is no written procedure and nobody "
+            "is named to do it. Write the procedure, train the staff and apply again."
+        )
+        spices = step(spices, decisions.case_recommend, outcome="refused", reasons=refusal)
+        step(spices, decisions.case_decide, actor=supervisor, outcome="refused", reasons=refusal)
