@@ -134,3 +134,18 @@ def _counts():
     return [
         m.objects.count() for m in (Office, User, EconomicOperator, OperatorMembership, Mandate)
     ]
+
+
+def test_demo_brings_an_older_demo_database_up_to_date():
+    """A database loaded by an earlier demo (businesses without a profile, no intake
+    office) gets what is missing instead of failing."""
+    from openaeo.accounts.models import Office
+    from openaeo.operators.models import EconomicOperator
+
+    call_command("demo_data", stdout=io.StringIO())
+    Office.objects.filter(code="PORT").update(receives_applications=False)
+    EconomicOperator.objects.filter(identifier="KE-P051234569C").update(roles=[], employees=None)
+    call_command("demo_data", stdout=io.StringIO())
+    assert Office.objects.get(code="PORT").receives_applications
+    assert EconomicOperator.objects.get(identifier="KE-P051234569C").roles == ["exporter"]
+    assert AuditEvent.objects.filter(action="office.update").exists()

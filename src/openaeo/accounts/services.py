@@ -45,6 +45,21 @@ def office_create(
     return office
 
 
+def office_update(*, actor: User | None, office: Office, **changes) -> Office:
+    """Change an office's name, country or whether it receives new applications."""
+    allowed = {"name", "country", "receives_applications"}
+    if set(changes) - allowed:
+        raise ValueError(f"not office fields: {sorted(set(changes) - allowed)}")
+    with transaction.atomic():
+        office = Office.objects.select_for_update().get(pk=office.pk)
+        before = {field: getattr(office, field) for field in changes}
+        for field, value in changes.items():
+            setattr(office, field, value)
+        office.save(update_fields=list(changes))
+        record_event(actor=actor, action="office.update", obj=office, before=before, after=changes)
+    return office
+
+
 def staff_role_grant(
     *, actor: User | None, user: User, office: Office, role: str, all_offices: bool = False
 ) -> StaffAssignment:

@@ -229,6 +229,11 @@ def load() -> dict[str, int]:
                     receives_applications=code == INTAKE_OFFICE,
                 )
                 created["offices"] += 1
+            elif code == INTAKE_OFFICE and not office.receives_applications:
+                # Created by an older demo, before offices received applications.
+                office = account_services.office_update(
+                    actor=None, office=office, receives_applications=True
+                )
             offices[code] = office
 
         people = {}
@@ -251,7 +256,17 @@ def load() -> dict[str, int]:
                     TOTP.activate(user, demo_totp_secret(account.email))
 
         for identifier, legal_name, country, owner_email, roles, employees, turnover in OPERATORS:
-            if EconomicOperator.objects.filter(identifier=identifier).exists():
+            existing = EconomicOperator.objects.filter(identifier=identifier).first()
+            if existing is not None:
+                if not existing.roles:
+                    # Loaded by an older demo, before businesses had a profile.
+                    operator_services.operator_update_profile(
+                        actor=people[owner_email],
+                        operator=existing,
+                        roles=roles,
+                        employees=employees,
+                        annual_turnover=turnover,
+                    )
                 continue
             operator_services.operator_register(
                 actor=people[owner_email],
