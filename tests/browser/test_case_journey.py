@@ -177,8 +177,8 @@ def test_accept_ask_reply_visit_recommend_grant(setting, page, new_context):
     assert not problems and not trader_problems, problems + trader_problems
 
 
-def _recommended_refusal(setting):
-    """Set up through the services: accepted, reviewed, visited, refusal recommended."""
+def _planned(setting):
+    """Set up through the services: accepted, reviewed, a visit planned, a question asked."""
     case, validator = setting["case"], setting["validator"]
     workflow.case_accept(actor=validator, application=case, seen_version=case.version)
     case.refresh_from_db()
@@ -197,6 +197,28 @@ def _recommended_refusal(setting):
         mode="remote",
         team=[validator],
     )
+    case.refresh_from_db()
+    from openaeo.cases import correspondence
+
+    correspondence.case_ask(
+        actor=validator,
+        application=case,
+        seen_version=case.version,
+        subject="Seal log",
+        body="Please bring the seal log to the visit.",
+    )
+    return Application.objects.get(pk=case.pk)
+
+
+def _recommended_refusal(setting, case=None):
+    """Set up through the services: accepted, reviewed, visited, refusal recommended."""
+    from openaeo.cases import correspondence, visits
+
+    case, validator = case or _planned(setting), setting["validator"]
+    correspondence.case_reply(
+        actor=setting["owner"], request=case.information_requests.get(), body="We will."
+    )
+    case.refresh_from_db()
     visit = ValidationVisit.objects.get(application=case)
     for item in visit.items.all():
         visits.visit_item_record(
@@ -264,3 +286,38 @@ def test_refusal_with_reasons_then_an_appeal(setting, page, new_context):
     trader.goto(f"/applications/{case.pk}/")
     expect(trader.locator("main")).to_contain_text("Allowed")
     assert not problems, problems
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_case_and_status_pages_have_no_serious_accessibility_problem(
+    setting, new_context, language
+):
+    """axe-core on the busiest pages: the case page in validation (checklist, a thread,
+    many forms), the supervisor's decision form, and the applicant's status page with a
+    refusal, corrective actions and messages."""
+    from tests.browser.test_accessibility import blocking_violations, describe
+
+    def check(user, path, *, staff):
+        page = new_context(bypass_csp=True).new_page()
+        _sign_in(page, user, staff=staff)
+        if language != "en":
+            page.locator("#language-select").select_option(language)
+            page.locator("form.language-form button[type=submit]").click()
+        page.goto(path)
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        blocking, url = blocking_violations(page)
+        assert not blocking, f"{url}\n{describe(blocking)}"
+        page.context.close()
+
+    case = _planned(setting)
+    check(setting["validator"], f"/applications/cases/{case.pk}/", staff=True)
+    case = _recommended_refusal(setting, case)
+    check(setting["supervisor"], f"/applications/cases/{case.pk}/", staff=True)
+    decisions.case_decide(
+        actor=setting["supervisor"],
+        application=case,
+        seen_version=case.version,
+        outcome="refused",
+        reasons=REFUSAL,
+    )
+    check(setting["owner"], f"/applications/{case.pk}/", staff=False)
