@@ -58,6 +58,11 @@ def test_a_clean_upload_is_downloadable_by_those_entitled(
     evidence = EvidenceFile.objects.get()
     assert download_url(evidence) in response.content.decode()
 
+    # Customs sees a business's files once it has a case they may read.
+    assert client_for(people["validator"]).get(download_url(evidence)).status_code == 404
+    _application_at(operator, "PORT")
+    assert client_for(people["validator_elsewhere"]).get(download_url(evidence)).status_code == 404
+    assert client_for(people["relationship_manager"]).get(download_url(evidence)).status_code == 404
     for role in ("owner", "editor", "viewer", "representative", "validator", "auditor"):
         download = client_for(people[role]).get(download_url(evidence))
         assert download.status_code == 200, role
@@ -190,7 +195,44 @@ def test_customs_working_files_are_not_shown_to_the_business(db, people, operato
     )
     photo.file.save("gate.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
     url = f"/evidence/files/{photo.pk}/download/"
+    _application_at(operator, "PORT")
     assert client_for(people["owner"]).get(url).status_code == 404
     assert client_for(people["validator"]).get(url).status_code == 200
     page = client_for(people["owner"]).get(f"/evidence/{operator.pk}/upload/")
     assert "gate.png" not in page.content.decode()
+
+
+def _application_at(operator, office_code):
+    from django.utils import timezone
+
+    from openaeo.accounts.models import Office
+    from openaeo.cases.models import Application
+    from openaeo.catalogue.models import Programme
+    from openaeo.catalogue.programmes import shipped_programme_files
+    from openaeo.catalogue.services import catalogue_publish, programme_load
+
+    programme = Programme.objects.first()
+    if programme is None:
+        catalogue_publish(actor=None)
+        programme, _ = programme_load(actor=None, path=shipped_programme_files()[0])
+    return Application.objects.create(
+        operator=operator,
+        programme=programme,
+        tier_code="entry",
+        submitted_at=timezone.now(),
+        completeness_due=timezone.localdate(),
+        office=Office.objects.get(code=office_code),
+    )
+
+
+def test_a_purpose_that_looks_like_a_link_is_refused(people, operator, client_for, use_scanner):
+    """A trader cannot attach a file to a Customs message or a visit by typing its label."""
+    use_scanner(FakeScanner())
+    client = client_for(people["owner"])
+    for purpose in ("case-message:1", "visit-item:3", "corrective-action:2", "action:1"):
+        response = client.post(
+            upload_url(operator),
+            {"purpose": purpose, "file": SimpleUploadedFile("a.pdf", PDF_BYTES)},
+        )
+        assert response.status_code == 400, purpose
+    assert not EvidenceFile.objects.exists()

@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openaeo.cases import correspondence, decisions, forms, policy, selectors, timeline, workflow
-from openaeo.cases.deadlines import days_left
 from openaeo.cases.models import UNDER_REVIEW, CaseStatus
-from openaeo.common import clock
+from openaeo.cases.selectors import clock_context, names_of
 
 
 def _case_context(request, application, **bound_forms) -> dict:
@@ -46,7 +45,8 @@ def _case_context(request, application, **bound_forms) -> dict:
         "decisions": application.decisions.select_related("decided_by"),
         "appeal": application.appeals.filter(outcome="pending").first(),
         "events": [(event, timeline.label(event.action)) for event in events],
-        "days_left": days_left(application.due_on, clock.today()) if application.due_on else None,
+        **clock_context(application),
+        **names_of(application),
         "can_work": can_work,
         "under_review": status in UNDER_REVIEW,
         "can_decide": can_decide,

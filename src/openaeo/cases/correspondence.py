@@ -42,6 +42,32 @@ def can_correspond(user, operator) -> bool:
     return MandateScope.CORRESPOND in operator_policy.mandate_scopes(user, operator)
 
 
+# A second press of "send" within this time, with the same text, sends nothing more.
+DOUBLE_CLICK = dt.timedelta(minutes=2)
+
+
+def _just_sent(request: InformationRequest, author, body: str):
+    return (
+        request.messages.filter(author=author, body=body, sent_at__gte=clock.now() - DOUBLE_CLICK)
+        .order_by("-sent_at")
+        .first()
+    )
+
+
+def waiting_requests(application: Application):
+    """Requests that still hold the decision clock: asked, unanswered, not closed."""
+    return application.information_requests.filter(
+        stops_clock=True, answered_at__isnull=True, closed_at__isnull=True
+    )
+
+
+def close_waiting_requests(application: Application) -> int:
+    """At the decision or a withdrawal: requests still waiting no longer hold the clock."""
+    return application.information_requests.filter(
+        answered_at__isnull=True, closed_at__isnull=True
+    ).update(closed_at=clock.now())
+
+
 def open_request(
     application: Application,
     *,
@@ -191,6 +217,8 @@ def case_reply(*, actor, request: InformationRequest, body: str, files=None) -> 
         raise ValidationError({"body": _("Write your answer, even a short one.")})
     if not can_correspond(actor, request.application.operator):
         raise PermissionDenied
+    if not files and (repeated := _just_sent(request, actor, body)):
+        return repeated
     attachments = receive_attachments(actor, request.application, files)
     with transaction.atomic():
         application = workflow.locked(request.application, None)
@@ -206,17 +234,18 @@ def case_reply(*, actor, request: InformationRequest, body: str, files=None) -> 
             request.answered_at = message.sent_at
             request.save(update_fields=["answered_at"])
         before_status = application.status
-        paused = 0
+        paused, restarted = 0, False
         if first_answer and request.kind == InformationRequest.Kind.MISSING_ITEMS:
             if application.status == CaseStatus.INCOMPLETE:
                 workflow.transition(application, "complete")
                 workflow.restart_completeness(application)
-        elif first_answer and application.clock_stopped_on is not None:
-            waiting = request.application.information_requests.filter(
-                stops_clock=True, answered_at__isnull=True
-            ).exclude(pk=request.pk)
-            if not waiting.exists():
-                paused = workflow.restart_clock(application)
+        elif (
+            first_answer
+            and application.clock_stopped_on is not None
+            and not waiting_requests(application).exclude(pk=request.pk).exists()
+        ):
+            paused = workflow.restart_clock(application)
+            restarted = True
         workflow.save_change(
             application,
             actor=actor,
@@ -235,7 +264,8 @@ def case_reply(*, actor, request: InformationRequest, body: str, files=None) -> 
             gettext_noop("%(business)s replied on case %(reference)s"),
             gettext_noop("Reply to “%(subject)s”. %(clock)s"),
             subject=request.subject,
-            clock=_("The decision clock runs again.") if paused or request.stops_clock else "",
+            # English source text: each officer reads it in their own language.
+            clock=gettext_noop("The decision clock runs again.") if restarted else "",
         )
     return message
 
@@ -247,6 +277,8 @@ def case_follow_up(*, actor, request: InformationRequest, body: str, files=None)
         raise ValidationError({"body": _("Write the message.")})
     if not policy.can_work_on(actor, request.application):
         raise PermissionDenied
+    if not files and (repeated := _just_sent(request, actor, body)):
+        return repeated
     attachments = receive_attachments(actor, request.application, files)
     with transaction.atomic():
         application = workflow.locked(request.application, None)
@@ -276,6 +308,11 @@ def case_note_add(*, actor, application: Application, body: str) -> CaseNote:
         raise ValidationError({"body": _("Write the note.")})
     if not policy.can_work_on(actor, application):
         raise PermissionDenied
+    repeated = application.notes.filter(
+        author=actor, body=body, written_at__gte=clock.now() - DOUBLE_CLICK
+    ).first()
+    if repeated is not None:
+        return repeated
     with transaction.atomic():
         note = CaseNote.objects.create(
             application=application, author=actor, body=body, written_at=clock.now()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from openaeo.accounts.roles import StaffRole
-from openaeo.cases import policy, workflow
+from openaeo.cases import correspondence, policy, workflow
 from openaeo.cases.deadlines import add_period
 from openaeo.cases.models import (
     Appeal,
@@ -77,10 +77,21 @@ def case_recommend(
         application = workflow.locked(application, seen_version)
         if not policy.can_work_on(actor, application):
             raise PermissionDenied
-        if not application.visits.filter(completed_at__isnull=False).exists():
+        latest_visit = application.visits.order_by("-planned_at", "-id").first()
+        if latest_visit is None or latest_visit.completed_at is None:
             raise ValidationError(
                 _("Complete the validation visit report before recommending a decision.")
             )
+        for waiting in correspondence.waiting_requests(application):
+            if waiting.reply_due is None or waiting.reply_due >= clock.today():
+                raise ValidationError(
+                    _(
+                        "The applicant has not answered “%(subject)s” yet. Wait for the answer "
+                        "(the decision clock stands still meanwhile), or until the reply date "
+                        "has passed."
+                    )
+                    % {"subject": waiting.subject}
+                )
         _check_outcome(
             application,
             outcome=outcome,
@@ -118,7 +129,7 @@ def case_recommend(
             supervisors,
             gettext_noop("Case %(reference)s (%(business)s) waits for your decision"),
             gettext_noop("The validator recommends: %(outcome)s."),
-            outcome=recommendation.get_outcome_display(),
+            outcome=workflow.english(recommendation.get_outcome_display),
         )
     return recommendation
 
@@ -155,10 +166,11 @@ def case_send_back(
 
 def four_eyes_problem(actor, application: Application) -> str | None:
     """Why `actor` may not decide this case (None when they may)."""
-    recommendation = application.recommendations.filter(round=application.round).first()
-    if recommendation is None:
+    round_recommendations = application.recommendations.filter(round=application.round)
+    if not round_recommendations.exists():
         return _("There is no recommendation to decide on.")
-    if recommendation.recommended_by_id == actor.pk:
+    # Every recommendation of this round counts: one sent back and redone still binds.
+    if round_recommendations.filter(recommended_by=actor).exists():
         return _(
             "You recommended this decision, so another supervisor must take it (four-eyes rule)."
         )
@@ -240,6 +252,7 @@ def case_decide(
                 decided_by=actor,
                 decided_at=now,
             )
+            correspondence.close_waiting_requests(application)
             application.outcome, application.decided_at = outcome, now
             application.appeal_due = appeal_due
             application.due_on = None
@@ -269,7 +282,7 @@ def case_decide(
                 gettext_noop(
                     "Customs has decided: %(outcome)s. Read the decision and its letter in OpenAEO."
                 ),
-                outcome=decision.get_outcome_display(),
+                outcome=workflow.english(decision.get_outcome_display),
             )
             recommender = (
                 decision.recommendation.recommended_by if decision.recommendation else None
@@ -279,7 +292,7 @@ def case_decide(
                 [recommender],
                 gettext_noop("Case %(reference)s is decided"),
                 gettext_noop("Decision: %(outcome)s."),
-                outcome=decision.get_outcome_display(),
+                outcome=workflow.english(decision.get_outcome_display),
             )
     except IntegrityError as error:  # the database's one-decision-per-round guard
         raise workflow.CaseChanged from error
@@ -393,7 +406,7 @@ def appeal_decide(
             # The new review gets a full decision period from today.
             application.accepted_on = clock.today()
             application.paused_days = application.extension_days = 0
-            workflow.refresh_decision_due(application)
+            workflow.refresh_decision_due(application, start=clock.today())
             fields += ["round", "outcome", "decided_at", "accepted_on", "paused_days"]
             fields += ["extension_days", "decision_due"]
         else:
@@ -410,11 +423,22 @@ def appeal_decide(
             reason=reasons,
             fields=fields,
         )
+        if allowed:
+            workflow.tell_officers(
+                application,
+                workflow.officers_to_tell(application),
+                gettext_noop("Case %(reference)s is back for review after an appeal"),
+                gettext_noop(
+                    "The appeal was allowed: the case is in desk review again for a new "
+                    "decision by %(date)s."
+                ),
+                date=application.decision_due,
+            )
         workflow.tell_applicant(
             application,
             gettext_noop("Outcome of your appeal on %(reference)s"),
             gettext_noop("%(outcome)s %(reasons)s"),
-            outcome=appeal.get_outcome_display(),
+            outcome=workflow.english(appeal.get_outcome_display),
             reasons=reasons,
         )
     return appeal
@@ -439,6 +463,15 @@ def cases_close_after_appeal_period() -> int:
                 before_status=before,
                 reason="appeal period ended",
                 fields=["closed_at"],
+            )
+            workflow.tell_applicant(
+                application,
+                gettext_noop("Your application %(reference)s is closed"),
+                gettext_noop(
+                    "The appeal period ended on %(date)s without an appeal, so the decision is "
+                    "final. You may apply again when you are ready."
+                ),
+                date=application.appeal_due,
             )
             count += 1
     return count

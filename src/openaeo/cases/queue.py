@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from openaeo.accounts.models import Office
 from openaeo.accounts.roles import StaffRole
@@ -150,18 +150,19 @@ def offices_in(scope: set[int] | None) -> QuerySet[Office]:
 
 
 def case_workers(scope: set[int] | None) -> list:
-    """The active validators and supervisors of these offices (or of every office)."""
-    people = get_user_model().objects.filter(
-        is_active=True,
-        staff_assignments__active=True,
-        staff_assignments__role__in=list(WORK_ROLES),
+    """The active validators and supervisors of these offices (or of every office).
+
+    One assignment must hold the role, be active and be in scope (see workflow.office_people).
+    """
+    from openaeo.accounts.models import StaffAssignment
+
+    works_here = StaffAssignment.objects.filter(
+        user=OuterRef("pk"), active=True, role__in=list(WORK_ROLES)
     )
     if scope is not None:
-        people = people.filter(
-            Q(staff_assignments__office_id__in=sorted(scope))
-            | Q(staff_assignments__all_offices=True)
-        )
-    return list(people.distinct().order_by("full_name", "email"))
+        works_here = works_here.filter(Q(office_id__in=sorted(scope)) | Q(all_offices=True))
+    people = get_user_model().objects.filter(Exists(works_here), is_active=True)
+    return list(people.order_by("full_name", "email"))
 
 
 def assignment_scope(user) -> set[int] | None:

@@ -37,6 +37,27 @@ def case_for_staff(user, application_id: int) -> Application:
     return application
 
 
+def clock_context(application) -> dict:
+    """Days left on the case's current deadline, or days overdue (both whole numbers)."""
+    from openaeo.cases.deadlines import days_left
+    from openaeo.common import clock
+
+    if application.due_on is None:
+        return {"days_left": None, "days_overdue": None}
+    left = days_left(application.due_on, clock.today())
+    return {"days_left": left, "days_overdue": -left if left < 0 else None}
+
+
+def names_of(application) -> dict:
+    """Readable names of the case's size class and of its programme's levels."""
+    return {
+        "size_name": size_name(application.size_class) if application.size_class else "",
+        "tier_names": {
+            tier["code"]: tier["name"] for tier in application.programme.config["tiers"]
+        },
+    }
+
+
 def applications_of(operator):
     return Application.objects.filter(operator=operator).select_related("programme")
 

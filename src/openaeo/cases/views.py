@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 
 from openaeo.assessments import selectors as assessment_selectors
 from openaeo.cases import selectors, services
-from openaeo.cases.deadlines import days_left
 from openaeo.cases.decisions import APPEALABLE
 from openaeo.cases.models import BEFORE_DECISION, Application, CaseStatus
+from openaeo.cases.selectors import clock_context, names_of
 from openaeo.common import clock
 from openaeo.operators import msme
 from openaeo.operators import policy as operator_policy
@@ -63,7 +63,8 @@ def _status_context(request, application, **bound) -> dict:
         "application": application,
         "revisions": application.revisions.select_related("submitted_by").order_by("-number"),
         "events": [(event, timeline.label(event.action)) for event in events],
-        "days_left": days_left(application.due_on, clock.today()) if application.due_on else None,
+        **clock_context(application),
+        **names_of(application),
         "tier": application.programme.tier(application.tier_code) or {},
         "threads": selectors.threads_of(application),
         "attachments": selectors.attachments_by_message(application),

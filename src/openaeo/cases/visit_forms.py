@@ -136,4 +136,4 @@ class CorrectiveDoneForm(forms.Form):
 
 
 class CorrectiveAcceptForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

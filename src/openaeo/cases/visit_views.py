@@ -253,7 +253,10 @@ def corrective_accept(request, application_id: int, action_id: int):
     application = selectors.case_for_staff(request.user, application_id)
     action = get_object_or_404(application.corrective_actions, pk=action_id)
     form = CorrectiveAcceptForm(request.POST)
-    seen_version = form.cleaned_data.get("version") if form.is_valid() else None
+    if not form.is_valid():  # the form always carries the version the officer saw
+        messages.error(request, _("Reload the case page and try again."))
+        return _anchor(application, "corrective")
+    seen_version = form.cleaned_data["version"]
     try:
         visits.corrective_action_accept(
             actor=request.user, action=action, seen_version=seen_version

@@ -262,6 +262,16 @@ def visit_plan(
                 "documents, on %(date)s. Have the people and papers of your answers at hand."
             )
         workflow.tell_applicant(application, subject, body, date=planned_on, site=visit.site)
+        workflow.tell_officers(
+            application,
+            [person for person in visit.team.all() if person.pk != actor.pk],
+            gettext_noop("You are on the validation visit of case %(reference)s"),
+            gettext_noop(
+                "%(business)s, on %(date)s at %(site)s. The checklist is on the case page."
+            ),
+            date=planned_on,
+            site=visit.site,
+        )
     return visit
 
 

@@ -118,37 +118,66 @@ def status_url(application: Application) -> str:
 
 
 def applicant_people(application: Application) -> list:
-    """Who hears about the case on the applicant's side: the owners and whoever submitted."""
+    """Who hears about the case on the applicant's side, today: the owners, and whoever
+    submitted a revision or holds a mandate to correspond, as long as they still may act
+    for the business. The latest submitter comes first (their language is the letter's)."""
     from django.contrib.auth import get_user_model
 
-    from openaeo.operators.models import OperatorMembership
+    from openaeo.accounts.roles import MandateScope
+    from openaeo.operators import policy as operator_policy
+    from openaeo.operators.models import Mandate, OperatorMembership
 
-    owner_ids = OperatorMembership.objects.filter(
-        operator=application.operator, role=OperatorRole.OWNER
-    ).values_list("user_id", flat=True)
-    submitter_ids = application.revisions.values_list("submitted_by_id", flat=True)
-    return list(
-        get_user_model().objects.filter(pk__in=[*owner_ids, *submitter_ids], is_active=True)
+    operator = application.operator
+    submitters = list(
+        application.revisions.order_by("-number").values_list("submitted_by_id", flat=True)
     )
+    owners = list(
+        OperatorMembership.objects.filter(operator=operator, role=OperatorRole.OWNER)
+        .order_by("pk")
+        .values_list("user_id", flat=True)
+    )
+    correspondents = [
+        mandate.representative_id
+        for mandate in Mandate.objects.in_force(clock.today()).filter(operator=operator)
+        if MandateScope.CORRESPOND in mandate.scopes
+    ]
+    ordered = list(dict.fromkeys([*submitters, *owners, *correspondents]))
+    people = get_user_model().objects.in_bulk(ordered)
+    from openaeo.cases.correspondence import can_correspond
+
+    return [
+        people[pk]
+        for pk in ordered
+        if pk in people
+        and people[pk].is_active
+        and (
+            pk in owners
+            or can_correspond(people[pk], operator)
+            or operator_policy.can_submit(people[pk], operator)
+        )
+    ]
 
 
 def office_people(application: Application, role: str) -> list:
-    """The active staff holding `role` in the case's office (or in every office)."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
+    """The active staff holding `role` in the case's office (or in every office).
 
+    One assignment must carry all of it (role, active, office or all offices): joining
+    the assignments once per condition would also find someone who holds the role
+    elsewhere and an inactive assignment here.
+    """
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef, Q
+
+    from openaeo.accounts.models import StaffAssignment
+
+    holds_role_here = StaffAssignment.objects.filter(
+        Q(office_id=application.office_id) | Q(all_offices=True),
+        user=OuterRef("pk"),
+        active=True,
+        role=role,
+    )
     return list(
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            staff_assignments__active=True,
-            staff_assignments__role=role,
-        )
-        .filter(
-            Q(staff_assignments__office_id=application.office_id)
-            | Q(staff_assignments__all_offices=True)
-        )
-        .distinct()
+        get_user_model().objects.filter(Exists(holds_role_here), is_active=True).order_by("pk")
     )
 
 
@@ -157,6 +186,15 @@ def officers_to_tell(application: Application) -> list:
     if application.assignee_id:
         return [application.assignee]
     return office_people(application, StaffRole.SUPERVISOR)
+
+
+def english(label_getter) -> str:
+    """A choice label in English, to store in a notice: each reader gets it translated
+    into their own language when the notice is shown (notifications translate values)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        return str(label_getter())
 
 
 def tell_applicant(application: Application, subject: str, body: str, /, **params):
@@ -191,14 +229,20 @@ def _require(allowed: bool) -> None:
 # -- clocks ---------------------------------------------------------------------------------
 
 
-def refresh_decision_due(application: Application) -> None:
-    """Recompute the decision deadline from its start, pauses and extension."""
+def refresh_decision_due(application: Application, *, start: dt.date | None = None) -> None:
+    """Recompute the decision deadline from its start, pauses and extension.
+
+    `start` overrides the programme's rule (a new round after an allowed appeal starts
+    the day it is allowed)."""
     rule = deadlines_of(application)["decision"]
-    start = (
-        application.accepted_on
-        if rule["counted_from"] == "acceptance"
-        else timezone_date(application.submitted_at)
-    )
+    if start is None and application.round > 1:
+        start = application.accepted_on
+    if start is None:
+        start = (
+            application.accepted_on
+            if rule["counted_from"] == "acceptance"
+            else timezone_date(application.submitted_at)
+        )
     application.decision_due = decision_deadline(
         start,
         days=rule["days"],
@@ -265,7 +309,11 @@ def case_accept(*, actor, application: Application, seen_version: int | None) ->
 
 def _accept(application: Application, *, actor, deemed: bool) -> Application:
     before = transition(application, "accept")
-    application.accepted_on = clock.today()
+    # Silence means acceptance the day after the completeness deadline, whenever the
+    # periodic job happens to run.
+    application.accepted_on = (
+        application.completeness_due + dt.timedelta(days=1) if deemed else clock.today()
+    )
     application.deemed_accepted = deemed
     refresh_decision_due(application)
     save_change(
@@ -536,6 +584,9 @@ def case_withdraw(*, actor, application: Application, reason: str = "") -> Appli
         if application.status == CaseStatus.WITHDRAWN:
             return application
         before = transition(application, "withdraw")
+        from openaeo.cases.correspondence import close_waiting_requests
+
+        close_waiting_requests(application)
         application.due_on = None
         application.clock_stopped_on = None
         application.closed_at = clock.now()

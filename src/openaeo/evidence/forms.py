@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
@@ -23,3 +25,18 @@ class EvidenceUploadForm(forms.Form):
             "limit": filesizeformat(services.max_bytes()),
         }
         field.widget.attrs["accept"] = sniffing.accept_attribute(allowed)
+
+    def clean_purpose(self):
+        """People describe their file in words. Labels of the form "word:number" are how
+        OpenAEO itself links files to questions, actions, messages and visits; one typed here
+        would attach the file to something the person never chose, so it is refused."""
+        value = self.cleaned_data["purpose"].strip()
+        if RESERVED_PURPOSE.match(value):
+            raise forms.ValidationError(
+                _("Describe the document in words, for example “Seal register, January”.")
+            )
+        return value
+
+
+# assessment:12:..., action:3, case-message:7, visit-item:9, corrective-action:2, operator:4:...
+RESERVED_PURPOSE = re.compile(r"^\s*[a-z][a-z-]*:\s*(\d|unsent)", re.IGNORECASE)

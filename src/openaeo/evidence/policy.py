@@ -22,9 +22,11 @@ def can_upload(user, operator) -> bool:
     return operators_policy.can_prepare(user, operator)
 
 
-# Files Customs keeps for its own record of a case (photos taken on a validation visit):
-# the applicant reads the visit report, not the officers' working files.
+# Files Customs keeps for its own record of a case (photos taken on a validation visit),
+# and attachments of a message that was never sent: the applicant reads the visit
+# report and the messages, not the officers' working files.
 CUSTOMS_ONLY_PURPOSES = ("visit-item:",)
+HIDDEN_PURPOSES = (*CUSTOMS_ONLY_PURPOSES, "case-message:unsent")
 
 
 def is_customs_only(evidence: EvidenceFile) -> bool:
@@ -32,11 +34,26 @@ def is_customs_only(evidence: EvidenceFile) -> bool:
 
 
 def can_see(user, evidence: EvidenceFile) -> bool:
-    """Everyone who may see the business, Customs staff included; Customs' own working
-    files only for staff."""
-    if is_customs_only(evidence) and not (user.is_authenticated and user.staff_roles):
+    """The business's people see its files (not Customs' working files). Customs staff see
+    the files of businesses whose cases they may read (their offices, or every office for
+    programme managers and auditors); other staff roles see none."""
+    if not user.is_authenticated:
+        return False
+    if user.staff_roles:
+        return staff_may_see_files_of(user, evidence.operator)
+    if evidence.purpose.startswith(HIDDEN_PURPOSES):
         return False
     return operators_policy.can_view_operator(user, evidence.operator)
+
+
+def staff_may_see_files_of(user, operator) -> bool:
+    from openaeo.cases import policy as case_policy
+    from openaeo.cases.models import Application
+
+    return any(
+        case_policy.can_see_case(user, application)
+        for application in Application.objects.filter(operator=operator).only("office_id")
+    )
 
 
 def can_download(user, evidence: EvidenceFile) -> bool:

@@ -35,7 +35,7 @@ def operator_for_upload(user, operator_id: int) -> EconomicOperator:
 def evidence_of(operator: EconomicOperator) -> QuerySet[EvidenceFile]:
     """The business's own documents (Customs' working files of a case are not listed)."""
     files = operator.evidence_files.select_related("uploaded_by").order_by("-uploaded_at", "-id")
-    for prefix in policy.CUSTOMS_ONLY_PURPOSES:
+    for prefix in policy.HIDDEN_PURPOSES:
         files = files.exclude(purpose__startswith=prefix)
     return files
 

@@ -43,6 +43,9 @@ class Notification(models.Model):
 
 
 def _render(text: str, params: dict) -> str:
+    # Values that are themselves English interface texts (an outcome, a step) are stored
+    # in English and translated here too, so that each person reads one language.
+    params = {key: gettext(value) if value else value for key, value in params.items()}
     translated = gettext(text)
     try:
         return translated % params if params else translated

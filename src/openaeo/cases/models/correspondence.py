@@ -30,6 +30,9 @@ class InformationRequest(models.Model):
     asked_at = models.DateTimeField(_("asked"))
     reply_due = models.DateField(_("reply requested by"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # Set when the case was decided or withdrawn while the request still waited: it no
+    # longer holds the clock, and its thread is kept as it was.
+    closed_at = models.DateTimeField(_("closed without an answer"), null=True, blank=True)
 
     class Meta:
         ordering = ["-asked_at", "-id"]
@@ -41,7 +44,7 @@ class InformationRequest(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.answered_at is None
+        return self.answered_at is None and self.closed_at is None
 
 
 class CaseMessage(models.Model):
