@@ -89,3 +89,14 @@ def test_the_api_gives_the_credential_to_the_holders_people_only(
     missing = assert_problem(client.get(url_of("ZZ AEO9 99999/99"), headers=headers), 404)
     assert refused["detail"] == missing["detail"]
     assert_problem(client.get(url), 401)
+
+
+def test_the_certificate_page_links_to_its_case_for_those_who_may_see_it(
+    certify, holder, client_for, staff
+):
+    certificate = certify(holder)
+    url = reverse("certificates:detail", args=[certificate.pk])
+    case_url = reverse("cases:case", args=[certificate.decision.application_id])
+    assert case_url in client_for(staff["supervisor"]).get(url).content.decode()
+    elsewhere = client_for(staff["validator_elsewhere"]).get(url)
+    assert elsewhere.status_code == 200 and case_url not in elsewhere.content.decode()

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from openaeo.cases import policy as case_policy
 from openaeo.certificates import credentials, forms, policy, selectors, services
 from openaeo.certificates.models import StatusPurpose
 from openaeo.common.pagination import paginate
@@ -63,6 +64,9 @@ def _detail(request, certificate, form=None, status=200):
         {
             "certificate": certificate,
             "can_change": can_change,
+            "can_see_case": case_policy.can_see_case(
+                request.user, certificate.decision.application
+            ),
             "form": form or (forms.StatusChangeForm() if can_change else None),
         },
         status=status,
