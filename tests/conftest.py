@@ -66,6 +66,17 @@ def client_for(client):
     return make
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _signing_key():
+    """The test process's first signing key (`manage.py keys init` does it in production)."""
+    from django.conf import settings
+
+    from openaeo.common import clock
+    from openaeo.common.signing_keys import ensure_key
+
+    ensure_key(settings.OPENAEO_KEYS_DIR, now=clock.now())
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and used TOTP codes live in the cache: start each test clean."""

@@ -9,6 +9,7 @@ are RFC 9457 problem documents; lists are paginated with limit/offset
 """
 
 from openaeo.accounts.api import router as accounts_router
+from openaeo.certificates.api import router as certificates_router
 from openaeo.common.api import router as audit_router
 from openaeo.common.api_support import (
     OpenAeoNinjaAPI,
@@ -41,3 +42,4 @@ install_problem_handlers(api)
 api.add_router("", accounts_router)
 api.add_router("/operators", operators_router)
 api.add_router("/audit-events", audit_router)
+api.add_router("/certificates", certificates_router)

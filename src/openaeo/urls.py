@@ -25,6 +25,7 @@ urlpatterns = [
     path("self-assessment/", include("openaeo.assessments.urls")),
     path("applications/", include("openaeo.cases.urls")),
     path("notifications/", include("openaeo.notifications.urls")),
+    path("", include("openaeo.certificates.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -37,6 +37,7 @@ STAFF = {
 TRADERS = {"newcomer", "owner", "editor", "viewer", "representative", "other_owner"}
 PEOPLE = TRADERS | STAFF
 OF_OPERATOR = {"owner", "editor", "viewer", "representative"}
+MEMBERS = {"owner", "editor", "viewer"}
 
 OK, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND = 200, 401, 403, 404
 
@@ -70,6 +71,12 @@ EXPECTED = {
     ),
     "audit_event_list": ("get", None, expect({"auditor", "administrator"})),
     "audit_event_detail": ("get", "audit_event", expect({"auditor", "administrator"})),
+    # The holder's people and staff; other traders 404 as if there were no such certificate.
+    "certificate_credential": (
+        "get",
+        "certificate",
+        expect(MEMBERS | STAFF, refused=NOT_FOUND, machine_client=FORBIDDEN),
+    ),
 }
 
 
@@ -142,12 +149,27 @@ def callers(people, token_for, machine_token):
 
 
 @pytest.fixture
-def objects(operator):
+def objects(operator, people, request):
     from openaeo.common.models import AuditEvent
+
+    def certificate():
+        from openaeo.accounts.models import Office
+        from tests.certificates.helpers import make_certificate
+
+        programme = request.getfixturevalue("programmes")["safe-reference"]
+        made = make_certificate(
+            operator,
+            programme,
+            office=Office.objects.get(code="PORT"),
+            validator=people["validator"],
+            supervisor=people["supervisor"],
+        )
+        return {"aeo_number": made.aeo_number}
 
     return {
         "operator": {"operator_id": operator.pk},
         "audit_event": {"sequence": AuditEvent.objects.order_by("sequence").first().sequence},
+        "certificate": certificate,
     }
 
 
@@ -180,6 +202,8 @@ def test_operation_answers_each_caller_as_its_policy_says(
 ):
     _method, kwargs_name, outcomes = EXPECTED[name]
     kwargs = objects[kwargs_name] if kwargs_name else None
+    if callable(kwargs):
+        kwargs = kwargs()
     response = _call(client, name, kwargs, callers[caller], machine_client)
     expected = outcomes[caller]
     assert response.status_code == expected, (

@@ -30,6 +30,7 @@ STAFF = {
 TRADERS = {"newcomer", "owner", "editor", "viewer", "representative", "other_owner"}
 SIGNED_IN = TRADERS | STAFF
 OF_OPERATOR = {"owner", "editor", "viewer", "representative"}
+MEMBERS = {"owner", "editor", "viewer"}
 PREPARERS = {"owner", "editor", "representative"}  # the representative's mandate includes "prepare"
 # Staff who read cases (validators and supervisors only in their own office).
 CASE_READERS = {"validator", "validator_elsewhere", "supervisor", "programme_manager", "auditor"}
@@ -294,6 +295,24 @@ EXPECTED = {
         "evidence",
         expect(OF_OPERATOR | CASE_READERS - {"validator_elsewhere"}, OK, refused=NOT_FOUND),
     ),
+    # The holder's people (members, not representatives) see the business's certificates.
+    "certificates:business": (
+        "get",
+        "operator",
+        expect(MEMBERS, OK, **_operator_refusals_for(MEMBERS)),
+    ),
+    "certificates:download": (
+        "get",
+        "certificate",
+        expect(MEMBERS | STAFF, OK, refused=NOT_FOUND),
+    ),
+    "certificates:list": ("get", None, expect(STAFF, OK)),
+    "certificates:detail": ("get", "certificate", expect(STAFF, OK)),
+    # No action chosen: the supervisor of the deciding office sees the form again.
+    "certificates:change": ("post", "certificate", expect({"supervisor"}, BAD_FORM)),
+    "certificates:status_list": ("get", "status_list", expect(set(ROLES), OK)),
+    "certificates:status_list_json": ("get", "status_list", expect(set(ROLES), OK)),
+    "certificates:jwks": ("get", None, expect(set(ROLES), OK)),
     "set_language": ("post", None, expect(set(ROLES), REDIRECT)),
     "javascript-catalog": ("get", None, expect(set(ROLES), OK)),
 }
@@ -309,6 +328,7 @@ OWN_NAMESPACES = (
     "cases",
     "evidence",
     "notifications",
+    "certificates",
 )
 
 
@@ -417,6 +437,21 @@ def objects(people, operator, request):
             decided_at=timezone.now(),
         )
         return {"application_id": application.pk, "decision_id": decision.pk}
+
+    def _certificate():
+        from tests.certificates.helpers import make_certificate
+
+        existing = operator.certificates.first()
+        if existing:
+            return existing
+        application = _application()
+        return make_certificate(
+            operator,
+            application.programme,
+            office=application.office,
+            validator=people["validator"],
+            supervisor=people["supervisor"],
+        )
 
     def _visit():
         """A completed visit by the validator, with one finding reported done by the business."""
@@ -529,6 +564,8 @@ def objects(people, operator, request):
         "case_note": lambda: {"application_id": _application().pk, "action": "note"},
         "visit": lambda: {"application_id": _application().pk, "visit_id": _visit().pk},
         "visit_item": _visit_item,
+        "certificate": lambda: {"certificate_id": _certificate().pk},
+        "status_list": lambda: {"number": _certificate().status_list, "purpose": "suspension"},
         "corrective_action": _corrective_action,
         # Loaded only for the routes that need it: publishing takes time.
         "programme": lambda: {

@@ -26,6 +26,7 @@ from openaeo.cases.models import (
     Outcome,
     Recommendation,
 )
+from openaeo.certificates.services import certificate_issue
 from openaeo.common import clock
 from openaeo.operators import policy as operator_policy
 
@@ -253,6 +254,8 @@ def case_decide(
                 decided_at=now,
             )
             correspondence.close_waiting_requests(application)
+            if outcome in (Outcome.GRANTED, Outcome.GRANTED_WITH_CONDITIONS):
+                certificate_issue(decision=decision, actor=actor)
             application.outcome, application.decided_at = outcome, now
             application.appeal_due = appeal_due
             application.due_on = None

@@ -30,6 +30,7 @@ _TRADER_ITEMS = [
 _STAFF_ITEMS = [
     NavItem(_("Overview"), "web:dashboard"),
     NavItem(_("Work queue"), "cases:queue"),
+    NavItem(_("Certificates"), "certificates:list"),
     NavItem(_("Offices and colleagues"), "accounts:offices"),
     NavItem(_("Programme configuration"), "catalogue:programme_manage"),
     NavItem(_("Audit trail"), "audit:list"),

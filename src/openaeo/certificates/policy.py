@@ -1,0 +1,51 @@
+"""Who may reach certificate pages, and who may read or change one certificate.
+
+* The holder's people (owner, editor, viewer of the business) read its certificates
+  and download their credentials; nobody else on the trader side learns that a
+  certificate exists (selectors answer 404).
+* Customs staff read every certificate; a supervisor of the office that decided the
+  case suspends, reinstates or revokes it.
+* The signing keys and the status lists are public: anyone verifies with them.
+"""
+
+from openaeo.accounts.roles import StaffRole
+from openaeo.common.permissions import PUBLIC, SIGNED_IN, register_routes, staff_with, trader_side
+
+TRADER = trader_side()
+STAFF = staff_with()
+SUPERVISORS = staff_with(StaffRole.SUPERVISOR)
+
+register_routes(
+    {
+        "certificates:business": TRADER,
+        # The holder's people and Customs staff; the view checks which.
+        "certificates:download": SIGNED_IN,
+        "certificates:list": STAFF,
+        "certificates:detail": STAFF,
+        "certificates:change": SUPERVISORS,
+        "certificates:status_list": PUBLIC,
+        "certificates:status_list_json": PUBLIC,
+        "certificates:jwks": PUBLIC,
+    }
+)
+
+
+def is_holder_member(user, operator) -> bool:
+    from openaeo.operators import policy as operator_policy
+
+    return operator_policy.membership_role(user, operator) is not None
+
+
+def can_view(user, certificate) -> bool:
+    if not user.is_authenticated or getattr(user, "is_machine", False):
+        return False
+    if user.staff_roles:
+        return True
+    return is_holder_member(user, certificate.holder)
+
+
+def can_change_status(user, certificate) -> bool:
+    """Supervisors of the office that decided the case (or of every office)."""
+    from openaeo.cases import policy as case_policy
+
+    return case_policy.can_decide(user, certificate.decision.application)

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from openaeo.certificates import views
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("certificates/", views.certificate_list, name="list"),
+    path("certificates/<int:certificate_id>/", views.detail, name="detail"),
+    path("certificates/<int:certificate_id>/status/", views.change, name="change"),
+    path("certificates/<int:certificate_id>/credential.jwt", views.download, name="download"),
+    path("certificates/business/<int:operator_id>/", views.business, name="business"),
+    path(
+        "certificates/status/<str:purpose>/<int:number>.jwt",
+        views.status_list,
+        name="status_list",
+    ),
+    path(
+        "certificates/status/<str:purpose>/<int:number>.json",
+        views.status_list_json,
+        name="status_list_json",
+    ),
+    path(".well-known/jwks.json", views.jwks, name="jwks"),
+]
