@@ -122,7 +122,10 @@ def test_demo_has_businesses_of_every_size_at_every_stage():
     assert ActionItem.objects.filter(due_date__isnull=False).exists()
     # Cases at the steps officers work on, and one waiting for the applicant.
     steps = sorted(Application.objects.values_list("status", flat=True))
-    assert steps == ["decided", "desk_review", "recommended", "submitted"]
+    assert steps == ["closed", "decided", "desk_review", "recommended", "submitted"]
+    from openaeo.certificates.models import Certificate
+
+    assert Certificate.objects.filter(holder__identifier="KE-P051234575J").exists()
     waiting = Application.objects.get(status="desk_review")
     assert waiting.clock_stopped_on is not None and waiting.assignee is not None
 

@@ -162,6 +162,15 @@ OPERATORS = [
         4,
         200_000,
     ),
+    (
+        "KE-P051234575J",
+        "Thika Avocado Exporters",
+        "KE",
+        f"owner@{DEMO_DOMAIN}",
+        ["exporter"],
+        18,
+        1_500_000,
+    ),
 ]
 
 
@@ -455,7 +464,8 @@ def _demo_later_stages(owner, created: dict[str, int]) -> None:
 def _demo_cases(people, created: dict[str, int]) -> None:
     """Cases at the steps officers work on, through the same services as real use:
     one waiting for the applicant's reply (clock stopped), one waiting for the
-    supervisor's decision after a visit with a finding, one refused and open for appeal."""
+    supervisor's decision after a visit with a finding, one refused and open for appeal,
+    and one granted, with its AEO certificate."""
     from openaeo.assessments import services as assessment_services
     from openaeo.cases import correspondence, decisions, visits, workflow
     from openaeo.cases import services as case_services
@@ -568,3 +578,24 @@ def _demo_cases(people, created: dict[str, int]) -> None:
         )
         spices = step(spices, decisions.case_recommend, outcome="refused", reasons=refusal)
         step(spices, decisions.case_decide, actor=supervisor, outcome="refused", reasons=refusal)
+
+    avocados = submitted("KE-P051234575J")
+    if avocados is not None:
+        avocados = visited(reviewed(avocados), "minor")
+        granted = "Meets every entry-level requirement; the seal log gap is being put right."
+        avocados = step(
+            avocados,
+            decisions.case_recommend,
+            outcome="granted",
+            tier_code="entry",
+            reasons=granted,
+        )
+        # The grant issues the business's AEO certificate and its credential.
+        step(
+            avocados,
+            decisions.case_decide,
+            actor=supervisor,
+            outcome="granted",
+            tier_code="entry",
+            reasons=granted,
+        )
