@@ -13,7 +13,7 @@ from tests.mra.conftest import make_partner
 
 ROLES = list(factories.ROLES)
 CALLERS = [*ROLES, "verify_client", "partner_client", "former_partner_client"]
-OPERATIONS = ["mra_operators", "mra_operators_csv"]
+OPERATIONS = ["mra_operators", "mra_operators_csv", "mra_operators_zip"]
 
 
 def _operations():

@@ -4,11 +4,15 @@ Partner administrations read our AEO certificates with a client-credentials toke
 (obtained at /api/v1/auth/token) carrying the scope mra:read.
 """
 
+import base64
 import datetime as dt
+import hashlib
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from ninja import Field, Query, Router, Schema
 
+from openaeo.certificates import credentials
+from openaeo.common import clock
 from openaeo.common.api_policy import requires
 from openaeo.common.api_support import (
     OpenAeoNinjaAPI,
@@ -20,7 +24,7 @@ from openaeo.common.api_support import (
     paginate,
     problems,
 )
-from openaeo.mra import feed, selectors
+from openaeo.mra import feed, selectors, xml_files
 from openaeo.mra.policy import PARTNER_FEED
 
 router = Router(tags=["Mutual recognition"])
@@ -95,6 +99,37 @@ def mra_operators_csv(request, query: Query[CsvQuery]):
     records = (feed.record_of(c) for c in certificates.iterator(chunk_size=2000))
     response = StreamingHttpResponse(feed.csv_lines(records), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="aeo-operators.csv"'
+    return response
+
+
+ZIP_RESPONSE = {
+    200: {
+        "description": "A zip holding aeo-operators.xml, its SHA-256 (aeo-operators.xml.sha256) "
+        "and a detached JWS over the XML bytes (aeo-operators.xml.jws, EdDSA, verify with "
+        "`/.well-known/jwks.json`). The Repr-Digest header carries the zip's own SHA-256.",
+        "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+@router.get(
+    "/operators.zip",
+    response={200: None, **problems(400, 401, 403)},
+    url_name="mra_operators_zip",
+    summary="Our AEO certificates as a signed, zipped XML file, for a partner administration",
+    openapi_extra={"responses": ZIP_RESPONSE},
+)
+@requires(PARTNER_FEED)
+def mra_operators_zip(request, query: Query[CsvQuery]):
+    """Every matching certificate in one XML file, signed and zipped (not paginated)."""
+    certificates = selectors.feed_certificates(query.changed_since)
+    records = (feed.record_of(c) for c in certificates.iterator(chunk_size=2000))
+    xml = xml_files.xml_bytes(records, generated_at=clock.now().isoformat())
+    data = xml_files.signed_zip(xml, credentials.signing_key())
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = 'attachment; filename="aeo-operators.zip"'
+    digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
+    response["Repr-Digest"] = f"sha-256=:{digest}:"
     return response
 
 

@@ -103,11 +103,13 @@ def sha256_of(data: bytes) -> str:
 
 def guess_format(data: bytes, file_name: str = "") -> str:
     name = file_name.lower()
-    if name.endswith(".json"):
-        return "json"
-    if name.endswith(".csv"):
-        return "csv"
-    return "json" if data.lstrip()[:1] in (b"[", b"{") else "csv"
+    for suffix in ("json", "csv", "xml", "zip"):
+        if name.endswith(f".{suffix}"):
+            return suffix
+    if data[:4] == b"PK\x03\x04":
+        return "zip"
+    start = data.lstrip()[:1]
+    return "json" if start in (b"[", b"{") else "xml" if start == b"<" else "csv"
 
 
 def _date(value, name: str, *, required: bool) -> dt.date | None:
@@ -216,7 +218,12 @@ def parse(data: bytes, file_name: str = "") -> Parsed:
     file_format = guess_format(data, file_name)
     if not data.strip():
         raise FileRefused(_("The file is empty."))
-    rows = _json_rows(data) if file_format == "json" else _csv_rows(data)
+    if file_format in ("xml", "zip"):
+        from openaeo.mra import xml_files
+
+        rows = xml_files.xml_rows(xml_files.xml_from_zip(data) if file_format == "zip" else data)
+    else:
+        rows = _json_rows(data) if file_format == "json" else _csv_rows(data)
     parsed = Parsed(file_format=file_format)
     seen: set[str] = set()
     for where, raw in rows:

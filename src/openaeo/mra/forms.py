@@ -8,7 +8,8 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("The partner's file"), help_text=_("JSON or CSV, in the exchange format.")
+        label=_("The partner's file"),
+        help_text=_("JSON, CSV, XML or zipped XML, in the exchange format."),
     )
 
     def clean_file(self):

@@ -15,7 +15,7 @@ from openaeo.mra.models import PartnerAdministration
 
 
 class Command(BaseCommand):
-    help = "Import a partner administration's AEO feed file (JSON or CSV)."
+    help = "Import a partner administration's AEO feed file (JSON, CSV, XML or zipped XML)."
 
     def add_arguments(self, parser):
         commands = parser.add_subparsers(dest="command", required=True)
