@@ -219,3 +219,13 @@ def test_the_command_refuses_a_malformed_file(partner, tmp_path):
     path.write_text("[{")
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("mra", "import", partner.name, str(path))
+
+
+def test_the_menu_offers_the_partners_page_to_those_it_admits(people):
+    from openaeo.web.navigation import items_for
+
+    for role, user in people.items():
+        if user is None:
+            continue
+        offered = "mra:partners" in {item.url_name for item in items_for(user)}
+        assert offered == (role in {"programme_manager", "administrator"}), role
