@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from openaeo.api import api
+from openaeo.mra.api import api as mra_api
 
 admin.site.site_header = "OpenAEO administration"
 admin.site.site_title = "OpenAEO"
@@ -28,6 +29,8 @@ urlpatterns = [
     path("", include("openaeo.certificates.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("api/mra/v1/", mra_api.urls),
+    path("mutual-recognition/", include("openaeo.mra.urls")),
 ]
 
 handler403 = "openaeo.web.views.error_403"

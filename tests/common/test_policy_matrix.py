@@ -34,6 +34,7 @@ MEMBERS = {"owner", "editor", "viewer"}
 PREPARERS = {"owner", "editor", "representative"}  # the representative's mandate includes "prepare"
 # Staff who read cases (validators and supervisors only in their own office).
 CASE_READERS = {"validator", "validator_elsewhere", "supervisor", "programme_manager", "auditor"}
+MRA_MANAGERS = {"programme_manager", "administrator"}
 
 OK, REDIRECT, BAD_FORM, FORBIDDEN, NOT_FOUND, TO_LOGIN = 200, 302, 400, 403, 404, "login"
 
@@ -313,6 +314,15 @@ EXPECTED = {
     "certificates:status_list": ("get", "status_list", expect(set(ROLES), OK)),
     "certificates:status_list_json": ("get", "status_list", expect(set(ROLES), OK)),
     "certificates:jwks": ("get", None, expect(set(ROLES), OK)),
+    # Mutual recognition: programme managers and administrators.
+    "mra:partners": ("get", None, expect(MRA_MANAGERS, OK)),
+    "mra:partner": ("get", "partner", expect(MRA_MANAGERS, OK)),
+    # No file: the form is shown again.
+    "mra:upload": ("post", "partner", expect(MRA_MANAGERS, BAD_FORM)),
+    "mra:import": ("get", "partner_import", expect(MRA_MANAGERS, OK)),
+    "mra:acknowledgement": ("get", "partner_import", expect(MRA_MANAGERS, OK)),
+    # Nothing chosen: back to the partner's page with a message.
+    "mra:mapping": ("post", "partner_mapping", expect(MRA_MANAGERS, REDIRECT)),
     "set_language": ("post", None, expect(set(ROLES), REDIRECT)),
     "javascript-catalog": ("get", None, expect(set(ROLES), OK)),
 }
@@ -329,6 +339,7 @@ OWN_NAMESPACES = (
     "evidence",
     "notifications",
     "certificates",
+    "mra",
 )
 
 
@@ -567,11 +578,51 @@ def objects(people, operator, request):
         "certificate": lambda: {"certificate_id": _certificate().pk},
         "status_list": lambda: {"number": _certificate().status_list, "purpose": "suspension"},
         "corrective_action": _corrective_action,
+        "partner": lambda: {"partner_id": _partner_import().partner_id},
+        "partner_import": lambda: {
+            "partner_id": _partner_import().partner_id,
+            "import_id": _partner_import().pk,
+        },
+        "partner_mapping": _partner_mapping,
         # Loaded only for the routes that need it: publishing takes time.
         "programme": lambda: {
             "programme_id": request.getfixturevalue("programmes")["safe-reference"].pk
         },
     }
+
+
+def _partner_import():
+    """A partner administration with one imported file naming an unknown identifier."""
+    import datetime as dt
+    import json
+
+    from openaeo.mra.models import PartnerAdministration, PartnerImport
+    from openaeo.mra.services import import_file
+
+    existing = PartnerImport.objects.first()
+    if existing:
+        return existing
+    partner = PartnerAdministration.objects.create(
+        name="Partner Customs", country="ZY", arrangement="MRA", active_from=dt.date(2026, 1, 1)
+    )
+    record = {
+        "aeo_number": "ZY AEO 1",
+        "operator_identifier": "ZY-UNKNOWN",
+        "name": "Partner Trading",
+        "country": "ZY",
+        "status": "active",
+        "authorised_on": "2026-01-02",
+    }
+    received, _created = import_file(
+        actor=None, partner=partner, data=json.dumps([record]).encode(), file_name="feed.json"
+    )
+    return received
+
+
+def _partner_mapping():
+    received = _partner_import()
+    mapping = received.partner.mappings.get()
+    return {"partner_id": received.partner_id, "mapping_id": mapping.pk}
 
 
 def _invitation(operator, people):

@@ -59,6 +59,8 @@ TOKEN_URL = "/api/v1/auth/token"  # noqa: S105 - a URL, not a secret
 API_SCOPES: dict[str, str] = {
     "verify:read": "Check whether a business holds AEO status (partner administrations, "
     "banks, buyers).",
+    "mra:read": "Read our AEO certificates under a mutual recognition arrangement (partner "
+    "administrations; /api/mra/v1/).",
 }
 
 # `last_used_at` of a personal token is written at most this often.

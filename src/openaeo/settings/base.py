@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "openaeo.evidence",
     "openaeo.notifications",
     "openaeo.certificates",
+    "openaeo.mra",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -33,6 +33,7 @@ _STAFF_ITEMS = [
     NavItem(_("Certificates"), "certificates:list"),
     NavItem(_("Offices and colleagues"), "accounts:offices"),
     NavItem(_("Programme configuration"), "catalogue:programme_manage"),
+    NavItem(_("Mutual recognition"), "mra:partners"),
     NavItem(_("Audit trail"), "audit:list"),
     NavItem(_("API tokens"), "accounts:tokens"),
     NavItem(_("Administration"), "admin:index"),

@@ -1,0 +1,106 @@
+"""Reading mutual-recognition data: our outgoing feed, partners, and partner certificates."""
+
+import datetime as dt
+
+from django.db.models import DateTimeField, F, Q, QuerySet
+from django.db.models.functions import Coalesce, Greatest
+from django.shortcuts import get_object_or_404
+
+from openaeo.certificates.models import Certificate
+from openaeo.common import clock
+from openaeo.mra.models import (
+    IdentifierMapping,
+    MappingStatus,
+    PartnerAdministration,
+    PartnerCertificate,
+    PartnerImport,
+)
+
+
+def feed_certificates(changed_since: dt.datetime | None = None) -> QuerySet[Certificate]:
+    """Our certificates for the outgoing feed, in a stable order (by id).
+
+    A certificate has changed when it was issued or its status changed since the moment
+    given; a later change of the holder's profile does not count.
+    """
+    queryset = (
+        Certificate.objects.select_related("holder")
+        .annotate(
+            changed_at=Greatest(
+                F("issued_at"),
+                Coalesce(F("status_changed_at"), F("issued_at")),
+                output_field=DateTimeField(),
+            )
+        )
+        .order_by("id")
+    )
+    if changed_since is not None:
+        queryset = queryset.filter(
+            Q(issued_at__gte=changed_since) | Q(status_changed_at__gte=changed_since)
+        )
+    return queryset
+
+
+def active_partner_for_client(client_id: str, on: dt.date | None = None):
+    """The partner administration whose arrangement is in force and which uses this client."""
+    on = on or clock.today()
+    partner = (
+        PartnerAdministration.objects.select_related("client")
+        .filter(client__client_id=client_id, client__active=True)
+        .first()
+    )
+    return partner if partner is not None and partner.is_active(on) else None
+
+
+def partners() -> QuerySet[PartnerAdministration]:
+    return PartnerAdministration.objects.select_related("client").order_by("name")
+
+
+def partner(partner_id: int) -> PartnerAdministration:
+    return get_object_or_404(partners(), pk=partner_id)
+
+
+def review_queue(partner: PartnerAdministration) -> QuerySet[IdentifierMapping]:
+    return partner.mappings.filter(status=MappingStatus.UNMATCHED).order_by("partner_identifier")
+
+
+def mappings(partner: PartnerAdministration) -> QuerySet[IdentifierMapping]:
+    return partner.mappings.select_related("operator").order_by("status", "partner_identifier")
+
+
+def mapping(partner_id: int, mapping_id: int) -> IdentifierMapping:
+    return get_object_or_404(
+        IdentifierMapping.objects.select_related("partner"), pk=mapping_id, partner_id=partner_id
+    )
+
+
+def imports(partner: PartnerAdministration) -> QuerySet[PartnerImport]:
+    return partner.imports.order_by("-received_at", "-id")
+
+
+def partner_import(partner_id: int, import_id: int) -> PartnerImport:
+    return get_object_or_404(
+        PartnerImport.objects.select_related("partner"), pk=import_id, partner_id=partner_id
+    )
+
+
+def recognised(aeo_number: str, *, on: dt.date | None = None) -> PartnerCertificate | None:
+    """The record of a partner's AEO certificate, for verification (docs/certificates.md).
+
+    Looks `aeo_number` up (exactly, after trimming spaces) among the records of partner
+    administrations whose arrangement is in force on `on` (today by default). Returns the
+    most recently updated record, whatever its status, with its partner selected, or None
+    when no partner in force has sent it. The certificate is recognised only when the
+    record's status is "active"; otherwise the status says why not.
+    """
+    number = (aeo_number or "").strip()
+    if not number:
+        return None
+    on = on or clock.today()
+    return (
+        PartnerCertificate.objects.select_related("partner", "operator")
+        .filter(aeo_number=number, partner__active_from__lte=on)
+        .filter(Q(partner__active_until__isnull=True) | Q(partner__active_until__gte=on))
+        .order_by("-updated_at", "-id")
+        .first()
+    )

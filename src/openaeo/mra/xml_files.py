@@ -1,0 +1,105 @@
+"""The feed as a signed, zipped XML file, and reading a partner's XML or zipped XML.
+
+The zip holds three files:
+
+    aeo-operators.xml          the records (namespace urn:openaeo:mra:1)
+    aeo-operators.xml.sha256   its SHA-256, as `sha256sum` writes it
+    aeo-operators.xml.jws      a detached JWS (RFC 7515, appendix F) over the XML bytes,
+                               EdDSA with the administration's newest Ed25519 key; the key
+                               is found by `kid` in /.well-known/jwks.json
+
+XML from outside is parsed with defusedxml only.
+"""
+
+import base64
+import io
+import json
+import zipfile
+from collections.abc import Iterable, Iterator
+from xml.etree.ElementTree import Element, SubElement, tostring
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, fromstring
+from django.utils.translation import gettext as _
+
+from openaeo.mra import feed
+
+NAMESPACE = "urn:openaeo:mra:1"
+XML_NAME = "aeo-operators.xml"
+MAX_XML_BYTES = 200 * 1024 * 1024
+
+
+def xml_bytes(records: Iterable[dict], *, generated_at: str) -> bytes:
+    root = Element("aeo-operators", {"xmlns": NAMESPACE, "generated-at": generated_at})
+    for record in records:
+        item = SubElement(root, "operator")
+        for name in feed.FIELDS:
+            value = record.get(name)
+            if value not in (None, ""):
+                SubElement(item, name).text = str(value)
+    return tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def detached_jws(payload: bytes, key) -> str:
+    """`header..signature`: the payload travels beside the signature, not inside it."""
+    header = _b64(json.dumps({"alg": "EdDSA", "kid": key.kid}, separators=(",", ":")).encode())
+    signature = key.private_key().sign(f"{header}.{_b64(payload)}".encode())
+    return f"{header}..{_b64(signature)}"
+
+
+def signed_zip(xml: bytes, key) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(XML_NAME, xml)
+        archive.writestr(f"{XML_NAME}.sha256", f"{feed.sha256_of(xml)}  {XML_NAME}\n")
+        archive.writestr(f"{XML_NAME}.jws", detached_jws(xml, key))
+    return buffer.getvalue()
+
+
+def xml_from_zip(data: bytes) -> bytes:
+    """The XML file of a zip in our layout, after checking its SHA-256 (FileRefused if not)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = [n for n in archive.namelist() if n.lower().endswith(".xml")]
+            if len(names) != 1:
+                raise feed.FileRefused(_("The zip file must hold exactly one XML file."))
+            info = archive.getinfo(names[0])
+            if info.file_size > MAX_XML_BYTES:
+                raise feed.FileRefused(_("The XML file in the zip is too large."))
+            xml = archive.read(info)
+            checksum_name = f"{names[0]}.sha256"
+            if checksum_name in archive.namelist():
+                expected = archive.read(checksum_name).decode("ascii", "replace").split()[:1]
+                if expected != [feed.sha256_of(xml)]:
+                    raise feed.FileRefused(
+                        _("The XML file does not match the SHA-256 checksum beside it.")
+                    )
+    except (zipfile.BadZipFile, KeyError, EOFError):
+        raise feed.FileRefused(_("The file is not a readable zip file.")) from None
+    return xml
+
+
+def xml_rows(data: bytes) -> Iterator[tuple[str, object]]:
+    """(where, record) for each <operator> of the file."""
+    try:
+        root = fromstring(data, forbid_dtd=True)
+    except (ParseError, DefusedXmlException) as error:
+        raise feed.FileRefused(
+            _("The file is not valid XML: %(error)s") % {"error": error}
+        ) from None
+
+    def local(tag: str) -> str:
+        return tag.rsplit("}", 1)[-1]
+
+    if local(root.tag) != "aeo-operators":
+        raise feed.FileRefused(_("The XML file's root element must be aeo-operators."))
+    for number, item in enumerate(root, start=1):
+        where = _("record %(number)d") % {"number": number}
+        if local(item.tag) != "operator":
+            yield where, None
+            continue
+        yield where, {local(child.tag): (child.text or "") for child in item}
