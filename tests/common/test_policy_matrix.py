@@ -313,6 +313,15 @@ EXPECTED = {
     "certificates:status_list": ("get", "status_list", expect(set(ROLES), OK)),
     "certificates:status_list_json": ("get", "status_list", expect(set(ROLES), OK)),
     "certificates:jwks": ("get", None, expect(set(ROLES), OK)),
+    # The public register; only an owner of the holder lists a certificate in it (no
+    # choice posted: the business page again, 400).
+    "certificates:register": ("get", None, expect(set(ROLES), OK)),
+    "certificates:register_csv": ("get", None, expect(set(ROLES), OK)),
+    "certificates:register_consent": (
+        "post",
+        "certificate",
+        expect({"owner"}, BAD_FORM, **_operator_refusals_for({"owner"})),
+    ),
     "set_language": ("post", None, expect(set(ROLES), REDIRECT)),
     "javascript-catalog": ("get", None, expect(set(ROLES), OK)),
 }
