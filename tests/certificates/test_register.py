@@ -269,3 +269,34 @@ def test_the_register_page_runs_the_same_queries_whatever_the_number_of_holders(
     for number in range(30):
         listed(f"Many {number}")
     assert count() == few
+
+
+def test_the_api_lists_the_register_without_sign_in(listed, client):
+    listed("Kisumu Fresh Produce", country="KE")
+    listed("Kampala Coffee", country="UG")
+    suspended = listed("Fresh Fish Uganda", country="UG")
+    Certificate.objects.filter(pk=suspended.pk).update(status=CertificateStatus.SUSPENDED)
+    listed("Mombasa Timber", consent=False)
+    everything = client.get("/api/v1/register").json()
+    assert everything["count"] == 3
+    assert [item["holder"] for item in everything["items"]] == [
+        "Fresh Fish Uganda",
+        "Kampala Coffee",
+        "Kisumu Fresh Produce",
+    ]
+    fish = everything["items"][0]
+    assert fish == {
+        "aeo_number": suspended.aeo_number,
+        "holder": "Fresh Fish Uganda",
+        "identifier": None,
+        "country": "UG",
+        "tier": "entry",
+        "tier_name": "AEO Entry",
+        "status": "suspended",
+        "effective_on": (dt.date.today() - dt.timedelta(days=1)).isoformat(),
+    }
+    page = client.get("/api/v1/register", {"country": "UG", "status": "valid", "limit": 1}).json()
+    assert page["count"] == 1 and page["items"][0]["holder"] == "Kampala Coffee"
+    first = client.get("/api/v1/register", {"name": "FRESH", "limit": 1}).json()
+    assert first["count"] == 2 and first["next"] and first["previous"] is None
+    assert client.get("/api/v1/register", {"status": "revoked"}).status_code == 400

@@ -87,12 +87,16 @@ def countries_listed() -> list[str]:
 
 
 def tiers_offered(language: str = "en") -> list[tuple[str, str]]:
-    """(code, name) of every level of every programme, for the level filter (one query)."""
+    """(code, name) of the levels of the listed holders, for the level filter (two
+    queries: the codes listed, and their names in the programmes)."""
+    codes = set(listed().order_by().values_list("tier_code", flat=True).distinct())
     tiers: dict[str, str] = {}
     for config in Programme.objects.order_by("urn").values_list("config", flat=True):
         for tier in config.get("tiers") or []:
-            names = tier.get("name") or {}
-            tiers.setdefault(tier["code"], names.get(language) or names.get("en") or tier["code"])
+            if tier["code"] in codes:
+                names = tier.get("name") or {}
+                label = names.get(language) or names.get("en") or tier["code"]
+                tiers.setdefault(tier["code"], label)
     return sorted(tiers.items(), key=lambda item: item[1].casefold())
 
 
