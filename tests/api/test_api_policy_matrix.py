@@ -77,6 +77,8 @@ EXPECTED = {
         "certificate",
         expect(MEMBERS | STAFF, refused=NOT_FOUND, machine_client=FORBIDDEN),
     ),
+    # The public register: anyone, signed in or not.
+    "register_list": ("get", None, expect(set(CALLERS))),
 }
 
 

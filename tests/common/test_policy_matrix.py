@@ -323,6 +323,15 @@ EXPECTED = {
     "mra:acknowledgement": ("get", "partner_import", expect(MRA_MANAGERS, OK)),
     # Nothing chosen: back to the partner's page with a message.
     "mra:mapping": ("post", "partner_mapping", expect(MRA_MANAGERS, REDIRECT)),
+    # The public register; only an owner of the holder lists a certificate in it (no
+    # choice posted: the business page again, 400).
+    "certificates:register": ("get", None, expect(set(ROLES), OK)),
+    "certificates:register_csv": ("get", None, expect(set(ROLES), OK)),
+    "certificates:register_consent": (
+        "post",
+        "certificate",
+        expect({"owner"}, BAD_FORM, **_operator_refusals_for({"owner"})),
+    ),
     "set_language": ("post", None, expect(set(ROLES), REDIRECT)),
     "javascript-catalog": ("get", None, expect(set(ROLES), OK)),
 }

@@ -65,6 +65,11 @@ class Certificate(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Set while the owner consents to the certificate appearing in the public register
+    # (openaeo.certificates.register); changed only through register_consent_give/withdraw.
+    register_consent_at = models.DateTimeField(
+        _("listed in the public register since"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-issued_at", "-id"]

@@ -26,6 +26,11 @@ register_routes(
         "certificates:status_list": PUBLIC,
         "certificates:status_list_json": PUBLIC,
         "certificates:jwks": PUBLIC,
+        # The public register (register_views.py): anyone reads it; an owner of the
+        # holder gives or withdraws consent to appear in it (the view checks which).
+        "certificates:register": PUBLIC,
+        "certificates:register_csv": PUBLIC,
+        "certificates:register_consent": TRADER,
     }
 )
 
@@ -49,3 +54,16 @@ def can_change_status(user, certificate) -> bool:
     from openaeo.cases import policy as case_policy
 
     return case_policy.can_decide(user, certificate.decision.application)
+
+
+def can_manage_register_consent_of(user, operator) -> bool:
+    """Only an owner of the holder (its legal representative) lists it in the register."""
+    from openaeo.operators import policy as operator_policy
+
+    if not user.is_authenticated or getattr(user, "is_machine", False) or user.staff_roles:
+        return False
+    return operator_policy.can_manage_people(user, operator)
+
+
+def can_manage_register_consent(user, certificate) -> bool:
+    return can_manage_register_consent_of(user, certificate.holder)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openaeo.certificates import views
+from openaeo.certificates import register_views, views
 
 app_name = "certificates"
 
@@ -21,4 +21,11 @@ urlpatterns = [
         name="status_list_json",
     ),
     path(".well-known/jwks.json", views.jwks, name="jwks"),
+    path("register/", register_views.register_page, name="register"),
+    path("register/aeo-register.csv", register_views.register_csv, name="register_csv"),
+    path(
+        "certificates/<int:certificate_id>/register-consent/",
+        register_views.consent,
+        name="register_consent",
+    ),
 ]

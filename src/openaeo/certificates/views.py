@@ -31,7 +31,12 @@ def business(request, operator_id: int):
     return render(
         request,
         "certificates/business.html",
-        {"operator": operator, "certificates": selectors.certificates_of(operator)},
+        {
+            "operator": operator,
+            "certificates": selectors.certificates_of(operator),
+            # Owners list certificates in the public register (register_views.consent).
+            "can_consent": policy.can_manage_register_consent_of(request.user, operator),
+        },
     )
 
 

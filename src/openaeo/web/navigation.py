@@ -43,6 +43,7 @@ _PUBLIC_ITEMS = [
     NavItem(_("Is AEO for me?"), "catalogue:guide"),
     NavItem(_("The programme"), "catalogue:tiers"),
     NavItem(_("Who does what"), "web:roles"),
+    NavItem(_("AEO register"), "certificates:register"),
 ]
 
 
