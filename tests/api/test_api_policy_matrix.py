@@ -77,6 +77,9 @@ EXPECTED = {
         "certificate",
         expect(MEMBERS | STAFF, refused=NOT_FOUND, machine_client=FORBIDDEN),
     ),
+    # Public verification: everyone, with or without a token.
+    "verify_number": ("get", "certificate", expect(set(CALLERS))),
+    "verify_credential": ("post", None, expect(set(CALLERS))),
 }
 
 
@@ -190,6 +193,9 @@ def _call(client, name, kwargs, token, machine_client):
             content_type="application/x-www-form-urlencoded",
             headers=headers,
         )
+    if name == "verify_credential":
+        # Any text answers 200 with a result ("invalid" for this one).
+        return client.post(url, "not.a.credential", content_type="text/plain", headers=headers)
     return getattr(client, method)(url, headers=headers)
 
 

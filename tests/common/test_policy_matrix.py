@@ -313,6 +313,8 @@ EXPECTED = {
     "certificates:status_list": ("get", "status_list", expect(set(ROLES), OK)),
     "certificates:status_list_json": ("get", "status_list", expect(set(ROLES), OK)),
     "certificates:jwks": ("get", None, expect(set(ROLES), OK)),
+    "certificates:pdf": ("get", "certificate", expect(MEMBERS | STAFF, OK, refused=NOT_FOUND)),
+    "certificates:verify": ("get", None, expect(set(ROLES), OK)),
     "set_language": ("post", None, expect(set(ROLES), REDIRECT)),
     "javascript-catalog": ("get", None, expect(set(ROLES), OK)),
 }

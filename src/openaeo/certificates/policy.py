@@ -26,6 +26,9 @@ register_routes(
         "certificates:status_list": PUBLIC,
         "certificates:status_list_json": PUBLIC,
         "certificates:jwks": PUBLIC,
+        # Like the credential: the holder's people and Customs staff (the view checks).
+        "certificates:pdf": SIGNED_IN,
+        "certificates:verify": PUBLIC,
     }
 )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openaeo.certificates import views
+from openaeo.certificates import documents, verify_views, views
 
 app_name = "certificates"
 
@@ -21,4 +21,6 @@ urlpatterns = [
         name="status_list_json",
     ),
     path(".well-known/jwks.json", views.jwks, name="jwks"),
+    path("certificates/<int:certificate_id>/certificate.pdf", documents.pdf_view, name="pdf"),
+    path("verify/", verify_views.verify, name="verify"),
 ]
