@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from openaeo.certificates import credentials, vc_check
-from openaeo.certificates.models import Certificate, CertificateStatus, StatusList
+from openaeo.certificates.models import Certificate, CertificateStatus, StatusList, StatusPurpose
 from openaeo.common import clock
 from openaeo.common.request_context import current as current_request_context
 
@@ -122,11 +122,15 @@ def _our_status_list(url) -> StatusList | None:
         match = resolve(url[len(prefix) :])
     except Resolver404:
         return None
-    if match.view_name != "certificates:status_list":
+    if (
+        match.view_name != "certificates:status_list"
+        or match.kwargs["purpose"] not in StatusPurpose.values
+    ):
         return None
-    return StatusList.objects.filter(
-        number=match.kwargs["number"], purpose=match.kwargs["purpose"]
-    ).first()
+    from openaeo.certificates.services import status_list_current
+
+    # Signed on first use, exactly as the public list address serves it.
+    return status_list_current(match.kwargs["number"], match.kwargs["purpose"])
 
 
 def verify_credential(token: str, *, now: dt.datetime | None = None) -> Answer:
