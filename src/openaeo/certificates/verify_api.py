@@ -101,7 +101,9 @@ RESPONSES = {200: VerificationOut, 429: Problem}
 
 @router.get(
     "/{path:aeo_number}",
-    response={**RESPONSES, **problems(400, 401)},
+    # 404 only for an address no number can have (a line break in it): any number,
+    # known or not, answers 200.
+    response={**RESPONSES, **problems(400, 401, 404)},
     url_name="verify_number",
     summary="Verify an AEO number",
     auth=AUTH,
@@ -123,19 +125,24 @@ def verify_number(
     return Status(200, _out(verification.verify_number(aeo_number)))
 
 
+TOKEN_SCHEMA = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": verification.vc_check.MAX_TOKEN_LENGTH,
+}
 CREDENTIAL_BODY = {
     "requestBody": {
         "required": True,
         "description": "The credential: the JWT as it was downloaded (`application/vc+jwt` "
         'or `text/plain`), or JSON `{"credential": "<the JWT>"}`.',
         "content": {
-            "application/vc+jwt": {"schema": {"type": "string"}},
-            "text/plain": {"schema": {"type": "string"}},
+            "application/vc+jwt": {"schema": TOKEN_SCHEMA},
+            "text/plain": {"schema": TOKEN_SCHEMA},
             "application/json": {
                 "schema": {
                     "type": "object",
                     "required": ["credential"],
-                    "properties": {"credential": {"type": "string"}},
+                    "properties": {"credential": TOKEN_SCHEMA},
                 }
             },
         },
@@ -178,7 +185,7 @@ def verify_credential(request):
     if refused is not None:
         return refused
     token = _token_from_body(request)
-    if not token or not token.strip():
+    if not token:
         return problem_response(
             request,
             400,
