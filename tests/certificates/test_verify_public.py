@@ -248,3 +248,14 @@ def test_the_openapi_document_lists_the_public_operations(client):
     document = client.get("/api/v1/openapi.json").json()
     assert {} in document["paths"]["/api/v1/verify/{aeo_number}"]["get"]["security"]
     assert {} in document["paths"]["/api/v1/verify"]["post"]["security"]
+
+
+def test_reasons_are_translatable(published):
+    from openaeo.certificates import vc_check
+
+    outcome = vc_check.check_credential(
+        _credential(published()), credentials.jwks(), now=dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    )
+    assert outcome.status == "invalid"
+    assert outcome.reason.template == "The credential is not valid before %(date)s."
+    assert outcome.reason == outcome.reason.template % outcome.reason.params

@@ -23,8 +23,30 @@ MAX_TOKEN_LENGTH = 64 * 1024
 VALID, INVALID, REVOKED, SUSPENDED, EXPIRED = "valid", "invalid", "revoked", "suspended", "expired"
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for translation (makemessages finds it) without importing Django."""
+    return message
+
+
+class Reason(str):
+    """An English message that also keeps its template and values, so that the web
+    page can show it translated (`template % params` in the reader's language)."""
+
+    template: str
+    params: dict
+
+    def __new__(cls, template: str, **params):
+        reason = super().__new__(cls, template % params if params else template)
+        reason.template, reason.params = template, params
+        return reason
+
+
 class CheckFailed(Exception):
     """The token is not a credential signed by one of the given keys; the message says why."""
+
+    @property
+    def reason(self) -> Reason:
+        return self.args[0]
 
 
 @dataclass
@@ -38,20 +60,28 @@ class Outcome:
 
 def _b64url(text: str) -> bytes:
     if not text or any(c in text for c in "=+/ \n"):
-        raise CheckFailed("The credential is damaged: it is not base64url text.")
+        raise CheckFailed(
+            Reason(gettext_noop("The credential is damaged: it is not base64url text."))
+        )
     try:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError) as error:
-        raise CheckFailed("The credential is damaged: it is not base64url text.") from error
+        raise CheckFailed(
+            Reason(gettext_noop("The credential is damaged: it is not base64url text."))
+        ) from error
 
 
 def _json(raw: bytes) -> dict:
     try:
         value = json.loads(raw)
     except (UnicodeDecodeError, ValueError) as error:
-        raise CheckFailed("The credential is damaged: its content is not JSON.") from error
+        raise CheckFailed(
+            Reason(gettext_noop("The credential is damaged: its content is not JSON."))
+        ) from error
     if not isinstance(value, dict):
-        raise CheckFailed("The credential is damaged: its content is not a JSON object.")
+        raise CheckFailed(
+            Reason(gettext_noop("The credential is damaged: its content is not a JSON object."))
+        )
     return value
 
 
@@ -59,26 +89,36 @@ def verify_jws(token: str, jwks: dict) -> dict:
     """The payload of a compact JWS signed (EdDSA) by a key of `jwks`, found by its kid."""
     token = (token or "").strip()
     if len(token) > MAX_TOKEN_LENGTH:
-        raise CheckFailed("This is too large to be a credential.")
+        raise CheckFailed(Reason(gettext_noop("This is too large to be a credential.")))
     parts = token.split(".")
     if len(parts) != 3:
-        raise CheckFailed("This is not a signed credential (a JWT of three parts).")
+        raise CheckFailed(
+            Reason(gettext_noop("This is not a signed credential (a JWT of three parts)."))
+        )
     header = _json(_b64url(parts[0]))
     if header.get("alg") != ALGORITHM:
-        raise CheckFailed("The credential is not signed with EdDSA (Ed25519).")
+        raise CheckFailed(
+            Reason(gettext_noop("The credential is not signed with EdDSA (Ed25519)."))
+        )
     kid = header.get("kid")
     keys = [key for key in jwks.get("keys", []) if isinstance(key, dict) and key.get("kid") == kid]
     if not kid or len(keys) != 1:
-        raise CheckFailed("The credential was not signed by a key of this administration.")
+        raise CheckFailed(
+            Reason(gettext_noop("The credential was not signed by a key of this administration."))
+        )
     key = keys[0]
     if key.get("kty") != "OKP" or key.get("crv") != "Ed25519" or not key.get("x"):
-        raise CheckFailed("The administration's key is not an Ed25519 key.")
+        raise CheckFailed(Reason(gettext_noop("The administration's key is not an Ed25519 key.")))
     try:
         public_key = Ed25519PublicKey.from_public_bytes(_b64url(key["x"]))
         public_key.verify(_b64url(parts[2]), f"{parts[0]}.{parts[1]}".encode("ascii"))
     except (InvalidSignature, ValueError) as error:
         raise CheckFailed(
-            "The signature does not match: the credential was changed after it was signed."
+            Reason(
+                gettext_noop(
+                    "The signature does not match: the credential was changed after it was signed."
+                )
+            )
         ) from error
     return _json(_b64url(parts[1]))
 
@@ -112,9 +152,11 @@ def list_bit(list_payload: dict, index) -> bool:
         bits = decode_list(subject["encodedList"])
         position = int(index)
     except (KeyError, TypeError, ValueError, OSError, EOFError) as error:
-        raise CheckFailed("A status list is damaged.") from error
+        raise CheckFailed(Reason(gettext_noop("A status list is damaged."))) from error
     if not 0 <= position < len(bits) * 8:
-        raise CheckFailed("The credential's status list position is outside the list.")
+        raise CheckFailed(
+            Reason(gettext_noop("The credential's status list position is outside the list."))
+        )
     return bit_is_set(bits, position)
 
 
@@ -134,21 +176,36 @@ def check_credential(
     try:
         payload = verify_jws(token, jwks)
     except CheckFailed as error:
-        return Outcome(INVALID, str(error))
+        return Outcome(INVALID, error.reason)
     if "AEOCertificate" not in (payload.get("type") or []):
-        return Outcome(INVALID, "This is not an AEO certificate credential.", payload)
+        return Outcome(
+            INVALID, Reason(gettext_noop("This is not an AEO certificate credential.")), payload
+        )
     valid_from = parse_instant(payload.get("validFrom"))
     if valid_from is None:
-        return Outcome(INVALID, "The credential has no valid start date.", payload)
+        return Outcome(
+            INVALID, Reason(gettext_noop("The credential has no valid start date.")), payload
+        )
     if now < valid_from:
         return Outcome(
-            INVALID, f"The credential is not valid before {payload['validFrom']}.", payload
+            INVALID,
+            Reason(
+                gettext_noop("The credential is not valid before %(date)s."),
+                date=payload["validFrom"],
+            ),
+            payload,
         )
     valid_until = parse_instant(payload.get("validUntil"))
     if payload.get("validUntil") is not None and valid_until is None:
-        return Outcome(INVALID, "The credential's end date cannot be read.", payload)
+        return Outcome(
+            INVALID, Reason(gettext_noop("The credential's end date cannot be read.")), payload
+        )
     if valid_until is not None and now >= valid_until:
-        return Outcome(EXPIRED, f"The credential ended on {payload['validUntil']}.", payload)
+        return Outcome(
+            EXPIRED,
+            Reason(gettext_noop("The credential ended on %(date)s."), date=payload["validUntil"]),
+            payload,
+        )
     status_lists = status_lists or {}
     found = {}
     unchecked = []
@@ -160,17 +217,29 @@ def check_credential(
             continue
         subject = list_payload.get("credentialSubject") or {}
         if subject.get("statusPurpose") != purpose or issuer_of(list_payload) != issuer_of(payload):
-            return Outcome(INVALID, "A status list does not match the credential.", payload)
+            return Outcome(
+                INVALID,
+                Reason(gettext_noop("A status list does not match the credential.")),
+                payload,
+            )
         try:
             found[purpose] = found.get(purpose, False) or list_bit(
                 list_payload, entry.get("statusListIndex")
             )
         except CheckFailed as error:
-            return Outcome(INVALID, str(error), payload)
+            return Outcome(INVALID, error.reason, payload)
     if found.get("revocation"):
-        return Outcome(REVOKED, "The administration has revoked this certificate.", payload)
+        return Outcome(
+            REVOKED,
+            Reason(gettext_noop("The administration has revoked this certificate.")),
+            payload,
+        )
     if found.get("suspension"):
-        return Outcome(SUSPENDED, "The administration has suspended this certificate.", payload)
+        return Outcome(
+            SUSPENDED,
+            Reason(gettext_noop("The administration has suspended this certificate.")),
+            payload,
+        )
     return Outcome(VALID, "", payload, unchecked=unchecked)
 
 
@@ -179,10 +248,16 @@ def verify_status_list(token: str, jwks: dict, *, now: dt.datetime) -> dict:
     try:
         payload = verify_jws(token, jwks)
     except CheckFailed as error:
-        raise CheckFailed(f"Status list: {error}") from error
+        raise CheckFailed(
+            Reason(gettext_noop("Status list: %(reason)s"), reason=error.reason)
+        ) from error
     if "BitstringStatusListCredential" not in (payload.get("type") or []):
-        raise CheckFailed("Status list: this is not a Bitstring Status List credential.")
+        raise CheckFailed(
+            Reason(gettext_noop("Status list: this is not a Bitstring Status List credential."))
+        )
     valid_until = parse_instant(payload.get("validUntil"))
     if valid_until is not None and now >= valid_until:
-        raise CheckFailed("Status list: it is out of date; download a newer one.")
+        raise CheckFailed(
+            Reason(gettext_noop("Status list: it is out of date; download a newer one."))
+        )
     return payload

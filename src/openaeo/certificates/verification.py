@@ -72,6 +72,17 @@ class Answer:
         return asdict(self)
 
 
+def _translated(reason) -> str:
+    """A reason from vc_check, in the reader's language."""
+    if isinstance(reason, vc_check.Reason):
+        params = {
+            key: _translated(value) if isinstance(value, vc_check.Reason) else value
+            for key, value in reason.params.items()
+        }
+        return _(reason.template) % params if params else _(reason.template)
+    return _(reason) if reason else ""
+
+
 def normalise_number(value: str) -> str:
     """Spaces tidied (a number typed from paper often has doubled or missing ones)."""
     return re.sub(r"\s+", " ", (value or "").strip())[:MAX_AEO_NUMBER]
@@ -141,17 +152,24 @@ def verify_credential(token: str, *, now: dt.datetime | None = None) -> Answer:
     try:
         payload = vc_check.verify_jws(token, jwks)
     except vc_check.CheckFailed as error:
-        return Answer(INVALID, "", reason=str(error))
+        return Answer(INVALID, "", reason=_translated(error.reason))
     lists = {}
     for entry in vc_check.status_entries(payload):
         url = entry.get("statusListCredential")
         status_list = _our_status_list(url)
         if status_list is None or not status_list.credential_jwt:
-            return Answer(INVALID, "", reason="The credential's status list is not one we publish.")
-        lists[url] = vc_check.verify_status_list(status_list.credential_jwt, jwks, now=now)
+            return Answer(
+                INVALID, "", reason=_("The credential's status list is not one we publish.")
+            )
+        try:
+            lists[url] = vc_check.verify_status_list(status_list.credential_jwt, jwks, now=now)
+        except vc_check.CheckFailed as error:  # pragma: no cover - our own lists verify
+            return Answer(INVALID, "", reason=_translated(error.reason))
     outcome = vc_check.check_credential(token, jwks, now=now, status_lists=lists)
     if outcome.status == vc_check.INVALID or outcome.unchecked:
-        return Answer(INVALID, "", reason=outcome.reason or "The credential has no status.")
+        return Answer(
+            INVALID, "", reason=_translated(outcome.reason) or _("The credential has no status.")
+        )
     subject = payload.get("credentialSubject") or {}
     tier = subject.get("tier") if isinstance(subject.get("tier"), dict) else {}
     issuer = payload.get("issuer") if isinstance(payload.get("issuer"), dict) else {}
@@ -165,7 +183,7 @@ def verify_credential(token: str, *, now: dt.datetime | None = None) -> Answer:
         effective_on=valid_from.astimezone(_zone()).date() if valid_from else None,
         issuer_id=issuer.get("id"),
         issuer_name=issuer.get("name"),
-        reason=outcome.reason,
+        reason=_translated(outcome.reason),
     )
 
 
