@@ -11,6 +11,7 @@ are RFC 9457 problem documents; lists are paginated with limit/offset
 from openaeo.accounts.api import router as accounts_router
 from openaeo.certificates.api import router as certificates_router
 from openaeo.certificates.register_api import router as register_router
+from openaeo.certificates.verify_api import router as verify_router
 from openaeo.common.api import router as audit_router
 from openaeo.common.api_support import (
     OpenAeoNinjaAPI,
@@ -45,3 +46,4 @@ api.add_router("/operators", operators_router)
 api.add_router("/audit-events", audit_router)
 api.add_router("/certificates", certificates_router)
 api.add_router("/register", register_router)
+api.add_router("/verify", verify_router)

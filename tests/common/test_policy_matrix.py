@@ -332,6 +332,8 @@ EXPECTED = {
         "certificate",
         expect({"owner"}, BAD_FORM, **_operator_refusals_for({"owner"})),
     ),
+    "certificates:pdf": ("get", "certificate", expect(MEMBERS | STAFF, OK, refused=NOT_FOUND)),
+    "certificates:verify": ("get", None, expect(set(ROLES), OK)),
     "set_language": ("post", None, expect(set(ROLES), REDIRECT)),
     "javascript-catalog": ("get", None, expect(set(ROLES), OK)),
 }

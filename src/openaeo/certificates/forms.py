@@ -28,3 +28,29 @@ class CertificateSearchForm(forms.Form):
         required=False,
         choices=[("", _("Any status")), *CertificateStatus.choices],
     )
+
+
+class VerifyNumberForm(forms.Form):
+    n = forms.CharField(
+        label=_("AEO number"),
+        help_text=_('As printed on the certificate, for example "ZZ AEO1 00042/26".'),
+        max_length=64,
+    )
+
+
+class VerifyCredentialForm(forms.Form):
+    credential = forms.FileField(
+        label=_("Credential file"),
+        help_text=_("The file the business sent you, ending in .jwt."),
+    )
+
+    def clean_credential(self):
+        from openaeo.certificates.vc_check import MAX_TOKEN_LENGTH
+
+        upload = self.cleaned_data["credential"]
+        if upload.size > MAX_TOKEN_LENGTH:
+            raise forms.ValidationError(_("This file is too large to be a credential."))
+        try:
+            return upload.read().decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise forms.ValidationError(_("This file is not a credential.")) from error

@@ -31,6 +31,9 @@ register_routes(
         "certificates:register": PUBLIC,
         "certificates:register_csv": PUBLIC,
         "certificates:register_consent": TRADER,
+        # Like the credential: the holder's people and Customs staff (the view checks).
+        "certificates:pdf": SIGNED_IN,
+        "certificates:verify": PUBLIC,
     }
 )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from openaeo.certificates import register_views, views
+from openaeo.certificates import documents, register_views, verify_views, views
 
 app_name = "certificates"
 
@@ -28,4 +28,6 @@ urlpatterns = [
         register_views.consent,
         name="register_consent",
     ),
+    path("certificates/<int:certificate_id>/certificate.pdf", documents.pdf_view, name="pdf"),
+    path("verify/", verify_views.verify, name="verify"),
 ]

@@ -277,6 +277,10 @@ TASKS = {
 OPENAEO_KEYS_DIR = Path(os.environ.get("OPENAEO_KEYS_DIR", VAR_DIR / "keys"))
 # The issuer of credentials (a DID or an HTTPS URL); SITE_URL when empty.
 OPENAEO_ISSUER = os.environ.get("CREDENTIAL_ISSUER", "")
+# Public verification (/verify/, /api/v1/verify): lookups per client address, and per
+# API token, as "COUNT/second|minute|hour|day".
+VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "60/minute")
+VERIFY_TOKEN_RATE_LIMIT = os.environ.get("VERIFY_TOKEN_RATE_LIMIT", "600/minute")
 OPENAEO_API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 OPENAEO_MACHINE_TOKEN_LIFETIME = timedelta(
     minutes=int(os.environ.get("MACHINE_TOKEN_MINUTES", "60"))

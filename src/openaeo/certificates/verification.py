@@ -1,0 +1,239 @@
+"""Public verification: what anyone learns about an AEO number or a credential.
+
+The answer is one of valid, suspended, revoked, expired, unknown (by number) or invalid
+(a credential that fails its checks), with only what the programme publishes: the AEO
+number, the holder's name, the level, the effective date and the issuer.
+
+A certificate is published from its effective date. Before it, and for a number that
+does not exist, the answer is the same `unknown`, built the same way after the same
+single query, so that the register cannot be enumerated.
+
+Lookups are rate-limited per client (`rate_limited`), counted in the shared cache like
+the sign-in lockout: per IP address, and per token for API clients.
+"""
+
+import datetime as dt
+import hashlib
+import math
+import re
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from openaeo.certificates import credentials, vc_check
+from openaeo.certificates.models import Certificate, CertificateStatus, StatusList, StatusPurpose
+from openaeo.common import clock
+from openaeo.common.request_context import current as current_request_context
+
+MAX_AEO_NUMBER = 64
+
+VALID, SUSPENDED, REVOKED, EXPIRED, UNKNOWN, INVALID = (
+    "valid",
+    "suspended",
+    "revoked",
+    "expired",
+    "unknown",
+    "invalid",
+)
+RESULTS = (VALID, SUSPENDED, REVOKED, EXPIRED, UNKNOWN, INVALID)
+
+# Plain words for each answer (translated when shown).
+SUMMARIES = {
+    VALID: gettext_noop("Valid: this business holds AEO status."),
+    SUSPENDED: gettext_noop("Suspended: this business's AEO status is suspended for now."),
+    REVOKED: gettext_noop("Revoked: this business no longer holds AEO status."),
+    EXPIRED: gettext_noop("Expired: this certificate has come to its end date."),
+    UNKNOWN: gettext_noop("Unknown: we hold no published certificate with this number."),
+    INVALID: gettext_noop("Invalid: this credential cannot be trusted."),
+}
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: str
+    aeo_number: str
+    holder_name: str | None = None
+    tier_code: str | None = None
+    tier: str | None = None
+    effective_on: dt.date | None = None
+    issuer_id: str | None = None
+    issuer_name: str | None = None
+    reason: str = ""
+
+    @property
+    def summary(self) -> str:
+        return _(SUMMARIES[self.status])
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _translated(reason) -> str:
+    """A reason from vc_check, in the reader's language."""
+    if isinstance(reason, vc_check.Reason):
+        params = {
+            key: _translated(value) if isinstance(value, vc_check.Reason) else value
+            for key, value in reason.params.items()
+        }
+        return _(reason.template) % params if params else _(reason.template)
+    return _(reason) if reason else ""
+
+
+def normalise_number(value: str) -> str:
+    """Spaces tidied (a number typed from paper often has doubled or missing ones)."""
+    return re.sub(r"\s+", " ", (value or "").strip())[:MAX_AEO_NUMBER]
+
+
+def _status_of(certificate: Certificate, today: dt.date) -> str:
+    if certificate.status == CertificateStatus.REVOKED:
+        return REVOKED
+    if certificate.status == CertificateStatus.EXPIRED or (
+        certificate.expires_on is not None and certificate.expires_on < today
+    ):
+        return EXPIRED
+    if certificate.status == CertificateStatus.SUSPENDED:
+        return SUSPENDED
+    return VALID
+
+
+def verify_number(aeo_number: str, *, today: dt.date | None = None) -> Answer:
+    """The public answer for an AEO number (one query, whatever the number)."""
+    today = today or clock.today()
+    number = normalise_number(aeo_number)
+    certificate = (
+        Certificate.objects.select_related("programme").filter(aeo_number=number).first()
+        if number
+        else None
+    )
+    if certificate is None or certificate.effective_on > today:
+        # Not issued, or not published yet: the same answer, the same shape.
+        return Answer(UNKNOWN, number)
+    return Answer(
+        _status_of(certificate, today),
+        certificate.aeo_number,
+        holder_name=certificate.holder_name,
+        tier_code=certificate.tier_code,
+        tier=certificate.tier_label("en"),
+        effective_on=certificate.effective_on,
+        issuer_id=credentials.issuer_id(),
+        issuer_name=(certificate.programme.config.get("administration") or {}).get("en"),
+    )
+
+
+def _our_status_list(url) -> StatusList | None:
+    """The published list a statusListCredential URL names, if it is one of ours."""
+    prefix = settings.SITE_URL.rstrip("/")
+    if not isinstance(url, str) or not url.startswith(prefix + "/"):
+        return None
+    try:
+        match = resolve(url[len(prefix) :])
+    except Resolver404:
+        return None
+    if (
+        match.view_name != "certificates:status_list"
+        or match.kwargs["purpose"] not in StatusPurpose.values
+    ):
+        return None
+    from openaeo.certificates.services import status_list_current
+
+    # Signed on first use, exactly as the public list address serves it.
+    return status_list_current(match.kwargs["number"], match.kwargs["purpose"])
+
+
+def verify_credential(token: str, *, now: dt.datetime | None = None) -> Answer:
+    """The public answer for a credential: its signature against our keys, its dates,
+    then its bits in our published status lists."""
+    now = now or clock.now()
+    jwks = credentials.jwks()
+    try:
+        payload = vc_check.verify_jws(token, jwks)
+    except vc_check.CheckFailed as error:
+        return Answer(INVALID, "", reason=_translated(error.reason))
+    lists = {}
+    for entry in vc_check.status_entries(payload):
+        url = entry.get("statusListCredential")
+        status_list = _our_status_list(url)
+        if status_list is None or not status_list.credential_jwt:
+            return Answer(
+                INVALID, "", reason=_("The credential's status list is not one we publish.")
+            )
+        try:
+            lists[url] = vc_check.verify_status_list(status_list.credential_jwt, jwks, now=now)
+        except vc_check.CheckFailed as error:  # pragma: no cover - our own lists verify
+            return Answer(INVALID, "", reason=_translated(error.reason))
+    outcome = vc_check.check_credential(token, jwks, now=now, status_lists=lists)
+    if outcome.status == vc_check.INVALID or outcome.unchecked:
+        return Answer(
+            INVALID, "", reason=_translated(outcome.reason) or _("The credential has no status.")
+        )
+    subject = payload.get("credentialSubject") or {}
+    tier = subject.get("tier") if isinstance(subject.get("tier"), dict) else {}
+    issuer = payload.get("issuer") if isinstance(payload.get("issuer"), dict) else {}
+    valid_from = vc_check.parse_instant(payload.get("validFrom"))
+    return Answer(
+        outcome.status,
+        str(subject.get("aeoNumber", "")),
+        holder_name=subject.get("name"),
+        tier_code=tier.get("code"),
+        tier=tier.get("name"),
+        effective_on=valid_from.astimezone(_zone()).date() if valid_from else None,
+        issuer_id=issuer.get("id"),
+        issuer_name=issuer.get("name"),
+        reason=_translated(outcome.reason),
+    )
+
+
+def _zone():
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+# --------------------------------------------------------------------------- rate limits
+
+_PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """ "60/minute" -> (60, 60): how many requests in how many seconds."""
+    count, _sep, period = (rate or "").partition("/")
+    period = period.strip().lower().rstrip("s")
+    if period not in _PERIODS or not count.strip().isdigit():
+        raise ValueError(f"A rate is written like 60/minute, not {rate!r}.")
+    return int(count), _PERIODS[period]
+
+
+def client_key(request) -> str:
+    """Who is asking: the token for authenticated API clients, else the IP address."""
+    auth = getattr(request, "verify_token", None)
+    if auth:
+        return "token:" + hashlib.sha256(auth.encode("utf-8")).hexdigest()[:32]
+    address = current_request_context().client_address or request.META.get("REMOTE_ADDR", "")
+    return f"ip:{address}"
+
+
+def rate_limited(request) -> int | None:
+    """Count one lookup for the client; the seconds to wait if it is over its limit.
+
+    A fixed window per client in the shared cache: VERIFY_RATE_LIMIT for an address,
+    VERIFY_TOKEN_RATE_LIMIT for an API token.
+    """
+    key = client_key(request)
+    setting = "VERIFY_TOKEN_RATE_LIMIT" if key.startswith("token:") else "VERIFY_RATE_LIMIT"
+    limit, period = parse_rate(getattr(settings, setting))
+    now = clock.now().timestamp()
+    window = int(now // period)
+    cache_key = f"openaeo:verify:{key}:{period}:{window}"
+    cache.add(cache_key, 0, timeout=period + 1)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=period + 1)
+        count = 1
+    if count > limit:
+        return max(1, math.ceil((window + 1) * period - now))
+    return None
