@@ -63,6 +63,9 @@ class Answer:
     issuer_id: str | None = None
     issuer_name: str | None = None
     reason: str = ""
+    # Set when the number is a partner administration's certificate, recognised under a
+    # mutual recognition arrangement (openaeo.mra): the partner's name.
+    recognised_under: str | None = None
 
     @property
     def summary(self) -> str:
@@ -110,7 +113,12 @@ def verify_number(aeo_number: str, *, today: dt.date | None = None) -> Answer:
         else None
     )
     if certificate is None or certificate.effective_on > today:
-        # Not issued, or not published yet: the same answer, the same shape.
+        # Not ours, or not published yet. Partners' certificates are looked up in both
+        # cases, so that both take the same work, and both answer the same way when no
+        # partner sent the number.
+        partner_record = _recognised(number, today)
+        if certificate is None and partner_record is not None:
+            return _partner_answer(partner_record, today)
         return Answer(UNKNOWN, number)
     return Answer(
         _status_of(certificate, today),
@@ -121,6 +129,33 @@ def verify_number(aeo_number: str, *, today: dt.date | None = None) -> Answer:
         effective_on=certificate.effective_on,
         issuer_id=credentials.issuer_id(),
         issuer_name=(certificate.programme.config.get("administration") or {}).get("en"),
+    )
+
+
+PARTNER_STATUSES = {
+    CertificateStatus.ACTIVE: VALID,
+    CertificateStatus.SUSPENDED: SUSPENDED,
+    CertificateStatus.REVOKED: REVOKED,
+    CertificateStatus.EXPIRED: EXPIRED,
+}
+
+
+def _recognised(number: str, today: dt.date):
+    from openaeo.mra.selectors import recognised
+
+    return recognised(number, on=today) if number else None
+
+
+def _partner_answer(record, today: dt.date) -> Answer:
+    """A partner's AEO, recognised under the arrangement with that administration."""
+    return Answer(
+        PARTNER_STATUSES.get(record.status, UNKNOWN),
+        record.aeo_number,
+        holder_name=record.holder_name,
+        tier=record.tier or None,
+        effective_on=record.authorised_on,
+        issuer_name=record.partner.name,
+        recognised_under=record.partner.name,
     )
 
 

@@ -59,6 +59,11 @@ class VerificationOut(Schema):
     effective_on: dt.date | None = Field(description="The date from which the status holds.")
     issuer: Issuer | None
     reason: str = Field(description="Why a credential is invalid, revoked, etc.; else empty.")
+    recognised_under: str | None = Field(
+        None,
+        description="For a partner administration's AEO: recognised under the mutual "
+        "recognition arrangement with this administration.",
+    )
     checked_at: dt.datetime
 
 
@@ -76,6 +81,7 @@ def _out(answer: verification.Answer) -> dict:
         "effective_on": answer.effective_on,
         "issuer": issuer,
         "reason": answer.reason,
+        "recognised_under": answer.recognised_under,
         "checked_at": verification.clock.now(),
     }
 
