@@ -44,6 +44,7 @@ _PUBLIC_ITEMS = [
     NavItem(_("The programme"), "catalogue:tiers"),
     NavItem(_("Who does what"), "web:roles"),
     NavItem(_("AEO register"), "certificates:register"),
+    NavItem(_("Check an AEO"), "certificates:verify"),
 ]
 
 
