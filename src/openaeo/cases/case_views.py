@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from openaeo.cases import correspondence, decisions, forms, policy, selectors, timeline, workflow
 from openaeo.cases.models import UNDER_REVIEW, CaseStatus
 from openaeo.cases.selectors import clock_context, names_of
+from openaeo.common.forms import apply_service_errors
 
 
 def _case_context(request, application, **bound_forms) -> dict:
@@ -160,31 +161,19 @@ def _record(request, application, data):
     return _("Compliance record added.")
 
 
+def _outcome_kwargs(data) -> dict:
+    """The recommendation and the decision take the same fields (OutcomeForm)."""
+    fields = ("outcome", "reasons", "tier_code", "conditions", "reapply_from")
+    return {"seen_version": data["version"], **{name: data[name] for name in fields}}
+
+
 def _recommend(request, application, data):
-    decisions.case_recommend(
-        actor=request.user,
-        application=application,
-        seen_version=data["version"],
-        outcome=data["outcome"],
-        reasons=data["reasons"],
-        tier_code=data["tier_code"],
-        conditions=data["conditions"],
-        reapply_from=data["reapply_from"],
-    )
+    decisions.case_recommend(actor=request.user, application=application, **_outcome_kwargs(data))
     return _("Your recommendation is sent to the supervisors.")
 
 
 def _decide(request, application, data):
-    decisions.case_decide(
-        actor=request.user,
-        application=application,
-        seen_version=data["version"],
-        outcome=data["outcome"],
-        reasons=data["reasons"],
-        tier_code=data["tier_code"],
-        conditions=data["conditions"],
-        reapply_from=data["reapply_from"],
-    )
+    decisions.case_decide(actor=request.user, application=application, **_outcome_kwargs(data))
     return _("The decision is taken and the applicant is told.")
 
 
@@ -244,7 +233,7 @@ def act(request, application_id: int, action: str):
             messages.error(request, " ".join(error.messages))
             return redirect("cases:case", application_id=application.pk)
         except ValidationError as error:
-            _apply(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, done)
             return redirect("cases:case", application_id=application.pk)
@@ -252,14 +241,6 @@ def act(request, application_id: int, action: str):
     context = _case_context(request, application, **{key: form})
     context["failed_action"] = key
     return render(request, "cases/case.html", context, status=400)
-
-
-def _apply(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_POST

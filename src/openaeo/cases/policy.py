@@ -65,26 +65,19 @@ def _in_offices(user, application, roles) -> bool:
     return offices is None or application.office_id in offices
 
 
+READ_ROLES = (
+    StaffRole.VALIDATOR,
+    StaffRole.SUPERVISOR,
+    StaffRole.PROGRAMME_MANAGER,
+    StaffRole.AUDITOR,
+)
+
+
 def can_see_case(user, application) -> bool:
-    """Staff reading cases: validators and supervisors of the office, programme managers, auditors."""
-    return _in_offices(
-        user,
-        application,
-        (
-            StaffRole.VALIDATOR,
-            StaffRole.SUPERVISOR,
-            StaffRole.PROGRAMME_MANAGER,
-            StaffRole.AUDITOR,
-        ),
-    ) and bool(
-        user.staff_roles
-        & {
-            StaffRole.VALIDATOR,
-            StaffRole.SUPERVISOR,
-            StaffRole.PROGRAMME_MANAGER,
-            StaffRole.AUDITOR,
-        }
-    )
+    """Staff reading cases: validators and supervisors of the office, programme managers, auditors.
+
+    Someone holding none of these roles has no offices in them, so is refused."""
+    return _in_offices(user, application, READ_ROLES)
 
 
 def can_work_on(user, application) -> bool:

@@ -17,12 +17,7 @@ from openaeo.accounts.roles import StaffRole
 from openaeo.cases import policy
 from openaeo.cases.models import CUSTOMS_STATES, Application, CaseStatus
 
-READ_ROLES = (
-    StaffRole.VALIDATOR,
-    StaffRole.SUPERVISOR,
-    StaffRole.PROGRAMME_MANAGER,
-    StaffRole.AUDITOR,
-)
+READ_ROLES = policy.READ_ROLES  # the roles that read cases: one list, in the policy
 WORK_ROLES = (StaffRole.VALIDATOR, StaffRole.SUPERVISOR)
 # The states counted on the page: every state but the two final ones, which grow
 # forever (closed and withdrawn cases are most of the table and are not counted).

@@ -13,6 +13,7 @@ from openaeo.cases.decisions import APPEALABLE
 from openaeo.cases.models import BEFORE_DECISION, Application, CaseStatus
 from openaeo.cases.selectors import clock_context, names_of
 from openaeo.common import clock
+from openaeo.common.forms import apply_service_errors
 from openaeo.operators import msme
 from openaeo.operators import policy as operator_policy
 
@@ -106,14 +107,6 @@ def _again(request, application, **bound):
     )
 
 
-def _apply(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @require_POST
 def reply(request, application_id: int, request_id: int):
     """The applicant answers Customs in a thread, with attachments."""
@@ -133,7 +126,7 @@ def reply(request, application_id: int, request_id: int):
                 files=request.FILES.getlist("files"),
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Your reply is sent to Customs."))
             return redirect("cases:status", application_id=application.pk)
@@ -154,7 +147,7 @@ def withdraw(request, application_id: int):
                 actor=request.user, application=application, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Your application is withdrawn."))
             return redirect("cases:status", application_id=application.pk)
@@ -175,7 +168,7 @@ def appeal(request, application_id: int):
                 actor=request.user, application=application, grounds=form.cleaned_data["grounds"]
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Your appeal is lodged. You will hear from us by e-mail."))
             return redirect("cases:status", application_id=application.pk)

@@ -22,6 +22,7 @@ from openaeo.cases.visit_forms import (
     VisitPlanForm,
     plan_initial,
 )
+from openaeo.common.forms import apply_service_errors
 
 PLAN, COMPLETE, ITEM = "visit_plan", "visit_complete", "visit_item"
 
@@ -146,19 +147,11 @@ def _run(request, application, key: str, form, do, done: str, *, fragment: str, 
             messages.error(request, " ".join(error.messages))
             return _anchor(application, fragment)
         except ValidationError as error:
-            _apply(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, done)
             return _anchor(application, fragment)
     return _again(request, application, key, bound if bound is not None else form)
-
-
-def _apply(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_POST
@@ -304,7 +297,7 @@ def corrective_done(request, application_id: int, action_id: int):
                 file=form.cleaned_data["file"],
             )
         except ValidationError as error:
-            _apply(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("Thank you. Customs is told and will check what you did."))
             return redirect(reverse("cases:status", args=[application.pk]) + "#corrective")

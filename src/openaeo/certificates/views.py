@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from openaeo.cases import policy as case_policy
 from openaeo.certificates import credentials, forms, policy, selectors, services
 from openaeo.certificates.models import StatusPurpose
+from openaeo.common.forms import apply_service_errors
 from openaeo.common.pagination import paginate
 
 # Verifiers may cache the keys and lists for a minute: a status change shows within it.
@@ -104,12 +105,7 @@ def change(request, certificate_id: int):
                 actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    for message in errors:
-                        form.add_error(field if field in form.fields else None, message)
-            else:
-                form.add_error(None, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The certificate's status is changed."))
             return redirect("certificates:detail", certificate_id=certificate.pk)

@@ -25,3 +25,13 @@ class AuditFilterForm(forms.Form):
         if since and until and since > until:
             raise forms.ValidationError(_("The start date must be on or before the end date."))
         return cleaned
+
+
+def apply_service_errors(form: forms.Form, error) -> None:
+    """Show a service's ValidationError on `form`: each message on its field when the form
+    has that field, else at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

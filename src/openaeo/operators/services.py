@@ -161,14 +161,18 @@ def site_add(
             acting_for=operator,
             action="operator.site_add",
             obj=site,
-            after={
-                "name": site.name,
-                "kind": site.kind,
-                "address": site.address,
-                "activities": site.activities,
-            },
+            after=_site_facts(site),
         )
     return site
+
+
+def _site_facts(site: OperatorSite) -> dict:
+    return {
+        "name": site.name,
+        "kind": site.kind,
+        "address": site.address,
+        "activities": site.activities,
+    }
 
 
 def site_remove(*, actor, site: OperatorSite) -> None:
@@ -181,12 +185,7 @@ def site_remove(*, actor, site: OperatorSite) -> None:
             acting_for=operator,
             action="operator.site_remove",
             obj=site,
-            before={
-                "name": site.name,
-                "kind": site.kind,
-                "address": site.address,
-                "activities": site.activities,
-            },
+            before=_site_facts(site),
         )
         OperatorSite.objects.filter(pk=site.pk).delete()
 
@@ -230,14 +229,18 @@ def contact_add(
             acting_for=operator,
             action="operator.contact_add",
             obj=contact,
-            after={
-                "name": contact.name,
-                "function": contact.function,
-                "email": contact.email,
-                "phone": contact.phone,
-            },
+            after=_contact_facts(contact),
         )
     return contact
+
+
+def _contact_facts(contact: OperatorContact) -> dict:
+    return {
+        "name": contact.name,
+        "function": contact.function,
+        "email": contact.email,
+        "phone": contact.phone,
+    }
 
 
 def contact_remove(*, actor, contact: OperatorContact) -> None:
@@ -250,12 +253,7 @@ def contact_remove(*, actor, contact: OperatorContact) -> None:
             acting_for=operator,
             action="operator.contact_remove",
             obj=contact,
-            before={
-                "name": contact.name,
-                "function": contact.function,
-                "email": contact.email,
-                "phone": contact.phone,
-            },
+            before=_contact_facts(contact),
         )
         OperatorContact.objects.filter(pk=contact.pk).delete()
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openaeo.common import clock
+from openaeo.common.forms import apply_service_errors
 from openaeo.evidence.models import EvidenceStatus
 from openaeo.operators import msme, policy, selectors, services
 from openaeo.operators.forms import (
@@ -21,14 +22,6 @@ from openaeo.operators.forms import (
     SiteForm,
 )
 from openaeo.operators.models import OperatorInvitation
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def operator_list(request):
@@ -43,10 +36,10 @@ def operator_register(request):
         try:
             operator = services.operator_register(actor=request.user, **form.cleaned_data)
         except services.DuplicateIdentifier as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
             duplicate_identifier = error.identifier
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -129,7 +122,7 @@ def member_add(request, operator_id: int):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             if isinstance(added, OperatorInvitation):
                 messages.success(
@@ -176,7 +169,7 @@ def mandate_grant(request, operator_id: int):
                 actor=request.user, operator=operator, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -332,7 +325,7 @@ def site_add(request, operator_id: int):
         try:
             site = services.site_add(actor=request.user, operator=operator, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("The site “%(name)s” is added.") % {"name": site.name})
             return redirect("operators:sites", operator_id=operator.pk)
@@ -358,7 +351,7 @@ def contact_add(request, operator_id: int):
                 actor=request.user, operator=operator, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s is added as a contact.") % {"name": contact.name})
             return redirect("operators:sites", operator_id=operator.pk)
