@@ -125,7 +125,10 @@ def test_demo_has_businesses_of_every_size_at_every_stage():
     assert steps == ["closed", "decided", "desk_review", "recommended", "submitted"]
     from openaeo.certificates.models import Certificate
 
-    assert Certificate.objects.filter(holder__identifier="KE-P051234575J").exists()
+    from openaeo.certificates.verification import verify_number
+
+    certificate = Certificate.objects.get(holder__identifier="KE-P051234575J")
+    assert verify_number(certificate.aeo_number).status == "valid"  # in effect already
     waiting = Application.objects.get(status="desk_review")
     assert waiting.clock_stopped_on is not None and waiting.assignee is not None
 

@@ -579,23 +579,26 @@ def _demo_cases(people, created: dict[str, int]) -> None:
         spices = step(spices, decisions.case_recommend, outcome="refused", reasons=refusal)
         step(spices, decisions.case_decide, actor=supervisor, outcome="refused", reasons=refusal)
 
-    avocados = submitted("KE-P051234575J")
-    if avocados is not None:
-        avocados = visited(reviewed(avocados), "minor")
-        granted = "Meets every entry-level requirement; the seal log gap is being put right."
-        avocados = step(
-            avocados,
-            decisions.case_recommend,
-            outcome="granted",
-            tier_code="entry",
-            reasons=granted,
-        )
-        # The grant issues the business's AEO certificate and its credential.
-        step(
-            avocados,
-            decisions.case_decide,
-            actor=supervisor,
-            outcome="granted",
-            tier_code="entry",
-            reasons=granted,
-        )
+    # Granted two weeks ago, so that its certificate is already in effect (the effective
+    # date follows the decision by the programme's days) and verifies as valid.
+    with clock.frozen_at(clock.now() - dt.timedelta(days=14)):
+        avocados = submitted("KE-P051234575J")
+        if avocados is not None:
+            avocados = visited(reviewed(avocados), "minor")
+            granted = "Meets every entry-level requirement; the seal log gap is being put right."
+            avocados = step(
+                avocados,
+                decisions.case_recommend,
+                outcome="granted",
+                tier_code="entry",
+                reasons=granted,
+            )
+            # The grant issues the business's AEO certificate and its credential.
+            step(
+                avocados,
+                decisions.case_decide,
+                actor=supervisor,
+                outcome="granted",
+                tier_code="entry",
+                reasons=granted,
+            )
