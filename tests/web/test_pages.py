@@ -124,7 +124,6 @@ def test_demo_has_businesses_of_every_size_at_every_stage():
     steps = sorted(Application.objects.values_list("status", flat=True))
     assert steps == ["closed", "decided", "desk_review", "recommended", "submitted"]
     from openaeo.certificates.models import Certificate
-
     from openaeo.certificates.verification import verify_number
 
     certificate = Certificate.objects.get(holder__identifier="KE-P051234575J")
