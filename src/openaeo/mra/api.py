@@ -10,7 +10,6 @@ from django.http import StreamingHttpResponse
 from ninja import Field, Query, Router, Schema
 
 from openaeo.certificates import credentials
-from openaeo.common import clock
 from openaeo.common.api_policy import requires
 from openaeo.common.api_support import (
     OpenAeoNinjaAPI,
@@ -22,7 +21,7 @@ from openaeo.common.api_support import (
     paginate,
     problems,
 )
-from openaeo.mra import feed, selectors, xml_files
+from openaeo.mra import export, feed, selectors
 from openaeo.mra.policy import PARTNER_FEED
 
 router = Router(tags=["Mutual recognition"])
@@ -93,8 +92,8 @@ CSV_RESPONSE = {
 @requires(PARTNER_FEED)
 def mra_operators_csv(request, query: Query[CsvQuery]):
     """Every matching certificate in one streamed CSV file (not paginated)."""
-    records = selectors.feed_records(query.changed_since)
-    response = StreamingHttpResponse(feed.csv_chunks(records), content_type="text/csv")
+    chunks = export.chunks("csv", changed_since=query.changed_since)
+    response = StreamingHttpResponse(chunks, content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="aeo-operators.csv"'
     return response
 
@@ -122,11 +121,8 @@ ZIP_RESPONSE = {
 def mra_operators_zip(request, query: Query[CsvQuery]):
     """Every matching certificate in one XML file, signed and zipped, streamed (not
     paginated)."""
-    chunks = xml_files.signed_zip_chunks(
-        selectors.feed_records(query.changed_since),
-        credentials.signing_key(),  # here, so that a missing key fails before streaming
-        generated_at=clock.now().isoformat(),
-    )
+    # The key is read here, so that a missing key fails before anything is sent.
+    chunks = export.chunks("xml", changed_since=query.changed_since, key=credentials.signing_key())
     response = StreamingHttpResponse(chunks, content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="aeo-operators.zip"'
     return response

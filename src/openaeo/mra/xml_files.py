@@ -27,6 +27,7 @@ import base64
 import hashlib
 import io
 import json
+import time
 import zipfile
 from collections.abc import Iterable, Iterator
 from xml.sax.saxutils import escape
@@ -142,9 +143,7 @@ class _Drain:
         return data
 
 
-def signed_zip_chunks(
-    records: Iterable[dict], key, *, generated_at: str, compresslevel: int | None = None
-) -> Iterator[bytes]:
+def signed_zip_chunks(records: Iterable[dict], key, *, generated_at: str) -> Iterator[bytes]:
     """The signed zip of the feed, written while it is read: bytes as they are ready.
 
     The SHA-256 is computed over the XML as it is written; the checksum and the detached
@@ -152,10 +151,12 @@ def signed_zip_chunks(
     """
     drain = _Drain()
     digest = hashlib.sha256()
-    with zipfile.ZipFile(
-        drain, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel
-    ) as archive:
-        with archive.open(XML_NAME, "w") as entry:
+    with zipfile.ZipFile(drain, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        # A ZipInfo of our own: opened by name, the entry would be dated 1980.
+        info = zipfile.ZipInfo(XML_NAME, date_time=time.localtime()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        with archive.open(info, "w") as entry:
             for chunk in xml_chunks(records, generated_at=generated_at):
                 digest.update(chunk)
                 entry.write(chunk)
