@@ -487,7 +487,12 @@ def check_zip(spool) -> dict:
         )
     except InvalidSignature:
         problems.append("signature")
-    return {"rows": rows, "verified": not problems, "problems": problems}
+    return {
+        "rows": rows,
+        "xml_bytes": archive.getinfo(xml_files.XML_NAME).file_size,
+        "verified": not problems,
+        "problems": problems,
+    }
 
 
 def _unb64(text: str) -> bytes:
