@@ -379,15 +379,19 @@ def start_server(url: str, keys_dir: Path) -> tuple[subprocess.Popen, str]:
     base = f"http://127.0.0.1:{port}"
     import requests
 
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            requests.get(f"{base}/.well-known/jwks.json", timeout=5)
-            break
-        except requests.ConnectionError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("feed_export: gunicorn did not start") from None
-            time.sleep(0.3)
+    deadline = time.monotonic() + 120
+    try:
+        while True:
+            try:
+                requests.get(f"{base}/.well-known/jwks.json", timeout=30)
+                break
+            except (requests.ConnectionError, requests.Timeout):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("feed_export: gunicorn did not start") from None
+                time.sleep(0.3)
+    except BaseException:
+        stop_server(server)
+        raise
     return server, base
 
 
@@ -443,11 +447,15 @@ def measure(url: str, keys_dir: Path, token: str, file_format: str, since, warm_
                 run.update(check_zip(spool))
         return run
     finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
 
 
 def check_zip(spool) -> dict:
@@ -531,7 +539,9 @@ def describe(run: dict) -> str:
     return (
         f"{run['format']} {run['size']}: {run['rows']:,} rows "
         f"({'as expected' if run['rows_ok'] else 'expected ' + format(run['expected_rows'], ',')}"
-        f"), {run['bytes'] / 1e6:.1f} MB in {run['seconds']} s, peak RSS growth "
+        f"), {run['bytes'] / 1e6:.1f} MB"
+        + (f" (XML {run['xml_bytes'] / 1e6:.0f} MB)" if "xml_bytes" in run else "")
+        + f" in {run['seconds']} s, peak RSS growth "
         f"{run['peak_rss_growth_mb']} MB{'' if run['verified'] else ' NOT VERIFIED'}"
     )
 
