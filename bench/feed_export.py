@@ -34,6 +34,7 @@ import argparse
 import base64
 import datetime as dt
 import hashlib
+import http.client
 import json
 import os
 import signal
@@ -42,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import zipfile
 from pathlib import Path
 
@@ -376,60 +378,69 @@ def start_server(url: str, keys_dir: Path) -> tuple[subprocess.Popen, str]:
         cwd=ROOT,
         env={**server_environment(url, keys_dir), "PYTHONPATH": str(ROOT / "src")},
     )
-    base = f"http://127.0.0.1:{port}"
-    import requests
-
     deadline = time.monotonic() + 120
     try:
         while True:
             try:
-                requests.get(f"{base}/.well-known/jwks.json", timeout=30)
+                http_get(port, "/.well-known/jwks.json", timeout=30)
                 break
-            except (requests.ConnectionError, requests.Timeout):
+            except OSError:  # refused, reset or timed out: not listening yet
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise SystemExit("feed_export: gunicorn did not start") from None
                 time.sleep(0.3)
     except BaseException:
         stop_server(server)
         raise
-    return server, base
+    return server, port
+
+
+def http_get(port: int, path: str, *, params=None, headers=None, timeout=600, sink=None) -> int:
+    """GET over HTTP/1.1 on loopback (stdlib only); each chunk of the body goes to `sink`.
+
+    Raises OSError when the answer is not 200 or the body ends early.
+    """
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        query = f"?{urllib.parse.urlencode(params)}" if params else ""
+        connection.request("GET", path + query, headers=headers or {})
+        response = connection.getresponse()
+        if response.status != 200:
+            raise OSError(f"GET {path} answered {response.status}: {response.read(500)!r}")
+        while chunk := response.read(1 << 16):
+            if sink is not None:
+                sink(chunk)
+        return response.status
+    except http.client.HTTPException as error:
+        raise OSError(f"GET {path}: {error!r}") from None
+    finally:
+        connection.close()
 
 
 def measure(url: str, keys_dir: Path, token: str, file_format: str, since, warm_since) -> dict:
     """One export through a fresh gunicorn worker: time, size, rows, peak memory, checks."""
-    import requests
-
     path = "/api/mra/v1/operators.csv" if file_format == "csv" else "/api/mra/v1/operators.zip"
     headers = {"Authorization": f"Bearer {token}"}
-    server, base = start_server(url, keys_dir)
+    server, port = start_server(url, keys_dir)
     try:
         worker = worker_of(server.pid)
         # Warm up: the same view on a handful of records (imports, connections, caches).
-        warm = requests.get(
-            base + path,
-            headers=headers,
-            params={"changed_since": warm_since.isoformat()},
-            timeout=120,
-        )
-        warm.raise_for_status()
+        http_get(port, path, params={"changed_since": warm_since.isoformat()}, headers=headers)
         before = proc_status(worker)["VmRSS"]
         Path(f"/proc/{worker}/clear_refs").write_text("5")  # reset the peak (VmHWM)
         params = {"changed_since": since.isoformat()} if since else {}
-        digest, size = hashlib.sha256(), 0
-        newlines = 0
+        size = newlines = 0
         with tempfile.TemporaryFile() as spool:
+
+            def take(chunk: bytes) -> None:
+                nonlocal size, newlines
+                size += len(chunk)
+                if file_format == "csv":
+                    newlines += chunk.count(b"\n")
+                else:
+                    spool.write(chunk)
+
             started = time.perf_counter()
-            with requests.get(
-                base + path, headers=headers, params=params, stream=True, timeout=600
-            ) as response:
-                response.raise_for_status()
-                for chunk in response.iter_content(chunk_size=1 << 16):
-                    size += len(chunk)
-                    if file_format == "csv":
-                        newlines += chunk.count(b"\n")
-                    else:
-                        digest.update(chunk)
-                        spool.write(chunk)
+            http_get(port, path, params=params, headers=headers, sink=take)
             seconds = time.perf_counter() - started
             peak = proc_status(worker)["VmHWM"]
             run = {
