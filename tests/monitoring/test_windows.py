@@ -31,3 +31,36 @@ def test_reminders_are_the_latest_due_and_each_once():
     # Nothing was sent before the last week (tick did not run): only the last one goes.
     assert windows.due_reminder(window, 7, dt.date(2026, 12, 26), []) == "last_week"
     assert windows.due_reminder(window, 7, dt.date(2027, 1, 1), []) is None
+
+
+def test_the_programme_schema_accepts_a_monitoring_object():
+    import copy
+
+    from openaeo.catalogue.programmes import (
+        read_programme,
+        shipped_programme_files,
+        validate_programme,
+    )
+
+    path = next(p for p in shipped_programme_files() if "safe-reference" in p.name)
+    document = copy.deepcopy(read_programme(path))
+    assert validate_programme(document) == []
+    document["monitoring"] = {
+        "default_review_window": "11-15/01-31",
+        "last_reminder_days_before_end": 10,
+    }
+    assert validate_programme(document) == []
+    document["monitoring"] = {"default_review_window": "late autumn"}
+    assert validate_programme(document) != []
+    document["monitoring"] = {"reminders": 3}
+    assert validate_programme(document) != []
+
+
+def test_reminder_days_come_from_the_programme(certificate):
+    from openaeo.monitoring.services import monitoring_config
+
+    programme = certificate.programme
+    assert monitoring_config(programme)["last_reminder_days_before_end"] == 7
+    programme.config = {**programme.config, "monitoring": {"last_reminder_days_before_end": 14}}
+    assert monitoring_config(programme)["last_reminder_days_before_end"] == 14
+    assert monitoring_config(programme)["default_review_window"] == "10-01/12-31"

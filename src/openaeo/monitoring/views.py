@@ -208,6 +208,7 @@ def _officer_page(request, record, template, form=None, status=200, **context):
             "record": record,
             "certificate": record.certificate,
             "form": form or (forms.OfficerReviewForm() if can_review else None),
+            "can_record_incident": policy.can_review(request.user, record.certificate),
             **context,
         },
         status=status,
