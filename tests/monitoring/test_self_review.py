@@ -311,3 +311,16 @@ def test_a_follow_up_needs_a_note(open_review, owner, staff):
             note="",
         )
     assert "review_note" in error.value.error_dict
+
+
+def test_a_revoked_certificates_review_is_left_alone(open_review, certificate, owner):
+    from django.core.exceptions import ValidationError
+
+    from openaeo.certificates.models import Certificate
+
+    Certificate.objects.filter(pk=certificate.pk).update(status="revoked")
+    assert run(2027, 1, 5)["overdue"] == 0
+    open_review.refresh_from_db()
+    assert open_review.status == SelfReviewStatus.OPEN
+    with pytest.raises(ValidationError):
+        services.self_review_save(actor=owner, review=open_review, data={}, submit=False)

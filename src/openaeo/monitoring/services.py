@@ -32,6 +32,8 @@ from openaeo.notifications.services import notify
 FIXED_QUESTIONS = ("owners", "sites", "roles", "incidents")
 ANSWERS = ("still_true", "changed")
 MIN_NOTE = 10
+# Certificates whose holder still reports to Customs (a suspended one too: it may come back).
+OPEN_TO_REPORTS = (CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED)
 
 
 # --------------------------------------------------------------------------- configuration
@@ -259,9 +261,10 @@ def self_reviews_run(today: dt.date | None = None) -> dict[str, int]:
             continue
         _review, created = self_review_open(certificate, window)
         counts["opened"] += int(created)
-    open_reviews = SelfReview.objects.filter(status=SelfReviewStatus.OPEN).select_related(
-        "certificate__programme", "certificate__holder"
-    )
+    # A revoked or expired certificate's open review is left alone: nothing more is asked.
+    open_reviews = SelfReview.objects.filter(
+        status=SelfReviewStatus.OPEN, certificate__status__in=OPEN_TO_REPORTS
+    ).select_related("certificate__programme", "certificate__holder")
     for review in open_reviews.filter(window_closes__lt=today):
         counts["overdue"] += int(self_review_mark_overdue(review))
     for review in open_reviews.filter(window_opens__lte=today, window_closes__gte=today):
@@ -316,6 +319,8 @@ def self_review_save(*, actor, review: SelfReview, data: dict, submit: bool = Fa
             if submit and review.submitted_at is not None:
                 return review
             raise ValidationError(_("This review was already submitted; it can no longer change."))
+        if review.certificate.status not in OPEN_TO_REPORTS:
+            raise ValidationError(_("This certificate is no longer in force."))
         before = review.status
         _merge(review, data)
         review.updated_at = clock.now()
@@ -485,9 +490,6 @@ def incident_review(*, actor, incident: IncidentReport, decision, outcome, note)
 
 
 # --------------------------------------------------------------------------- change notices
-
-
-OPEN_TO_REPORTS = (CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED)
 
 
 def _receive_files(actor, certificate, files, purpose: str) -> list:
