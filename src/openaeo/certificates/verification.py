@@ -96,10 +96,6 @@ def normalise_number(value: str) -> str:
     return re.sub(r"\s+", " ", (value or "").strip())[:MAX_AEO_NUMBER]
 
 
-def _status_of(certificate: Certificate, today: dt.date) -> str:
-    return _status_from(certificate.status, certificate.expires_on, today)
-
-
 def _status_from(status: str, expires_on: dt.date | None, today: dt.date) -> str:
     if status == CertificateStatus.REVOKED:
         return REVOKED
