@@ -23,13 +23,16 @@ What it does, on this machine's loopback only:
    a --warmup, each asking GET /api/v1/verify/{aeo_number} for a number drawn from a random
    sample of real numbers plus about 5 % unknown ones. Every answer is checked: a non-2xx
    answer or a status other than the one expected for that number is an error (unknown
-   numbers answer 200 "unknown").
+   numbers answer 200 "unknown"). Then the same clients again, each paced so that together
+   they ask for PACED_SHARE (half) of the throughput just measured: the latency target is
+   judged there (see `verdict` for why not on the run without pause).
 3. Starts the same gunicorn command serving bench/_fixed_json_app.py (a fixed JSON body
    of the same size, no Django) and runs the same load against it.
-4. Prints both throughputs, p50/p95/p99, errors, the ratio, one JSON line, and exits with
-   0 when the API reaches TARGET_RATIO of the baseline's throughput with a p99 under
-   TARGET_P99_MS and no error, 1 when not, 2 when it cannot run (no PostgreSQL, locust or
-   gunicorn).
+4. Prints both throughputs, p50/p95/p99, errors, the CPU time gunicorn and PostgreSQL
+   spent per request (steadier than throughput on a shared machine), the ratio, one JSON
+   line, and exits with 0 when the API reaches TARGET_RATIO of the baseline's throughput,
+   with a paced p99 under TARGET_P99_MS and no error, 1 when not, 2 when it cannot run (no
+   PostgreSQL, locust or gunicorn).
 
 The load generator is locust (headless, FastHttpUser on geventhttpclient) rather than wrk:
 it is a pip package pinned in the dev extra, so `make bench` works on a fresh machine
@@ -37,17 +40,18 @@ without a system package or a compiler, and its user class checks each answer's 
 (the expected status per number), which wrk only does with a Lua script. Its cost: one
 locust process needs most of a core for a few thousand requests a second, and on this
 2-core machine it competes with the server. It competes the same way in both runs, so the
-ratio is fair, but the absolute figures are lower than a separate load machine would see,
-and the baseline (the cheaper of the two) is held back the most by it, so the ratio
-errs on the strict side.
+ratio is comparable from run to run, but the absolute figures are lower than a separate
+load machine would see, and the baseline (the cheaper of the two) is held back the most by
+it, so the ratio is kinder to the API than a separate load machine's would be.
 
 The server's environment, as an operator sets it (docs/operations.md): a SECRET_KEY made
 for the run, DATABASE_URL, ALLOWED_HOSTS=127.0.0.1, BEHIND_TLS_PROXY=true (the load
 sends X-Forwarded-Proto: https, as nginx would; SECURE_SSL_REDIRECT keeps its production
 default), DATABASE_CONN_MAX_AGE=60 (persistent connections, as recommended there), signing
-keys in var/bench-verify/keys, and VERIFY_RATE_LIMIT_EXEMPT=127.0.0.1: every request comes
-from the loopback address, which in production is the proxy's, so it is a trusted client
-whose lookups are not counted (the default, 60 a minute per address, is unchanged).
+keys in var/bench-verify/keys, and VERIFY_RATE_LIMIT_EXEMPT=127.0.0.1: every request of
+the load comes from the loopback address, with no proxy in between, and must not be
+throttled. That is the bench's setting only: the default (60 a minute per address, nobody
+exempt) is unchanged, and docs/operations.md says whom an administration may exempt.
 """
 
 import argparse
