@@ -36,6 +36,15 @@ class PartnerAdministration(models.Model):
         blank=True,
         related_name="partner",
     )
+    # The partner's public keys, as parse_jwks keeps them: a signed zip from the partner
+    # is checked against them (openaeo.mra.partner_keys). Recorded by an administrator.
+    verification_keys = models.JSONField(
+        _("verification keys (JWKS)"),
+        default=dict,
+        blank=True,
+        help_text=_("The partner's public Ed25519 keys, as a JWKS document."),
+    )
+    keys_recorded_at = models.DateTimeField(_("keys recorded"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -44,6 +53,10 @@ class PartnerAdministration(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def key_ids(self) -> list[str]:
+        return [key["kid"] for key in (self.verification_keys or {}).get("keys", [])]
 
     def is_active(self, on: dt.date) -> bool:
         return self.active_from <= on and (self.active_until is None or on <= self.active_until)

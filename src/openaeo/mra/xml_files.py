@@ -22,11 +22,12 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 from django.utils.translation import gettext as _
 
-from openaeo.mra import feed
+from openaeo.mra import feed, partner_keys
 
 NAMESPACE = "urn:openaeo:mra:1"
 XML_NAME = "aeo-operators.xml"
 MAX_XML_BYTES = 200 * 1024 * 1024
+MAX_JWS_BYTES = 64 * 1024
 
 
 def xml_bytes(records: Iterable[dict], *, generated_at: str) -> bytes:
@@ -62,6 +63,15 @@ def signed_zip(xml: bytes, key) -> bytes:
 
 def xml_from_zip(data: bytes) -> bytes:
     """The XML file of a zip in our layout, after checking its SHA-256 (FileRefused if not)."""
+    return read_zip(data)[0]
+
+
+def read_zip(data: bytes) -> tuple[bytes, str | None]:
+    """The XML file of a zip in our layout and its detached JWS (None when the zip has none).
+
+    The SHA-256 file, when present, is checked here (FileRefused if it does not match);
+    the signature is checked against the partner's keys by `verified_xml_from_zip`.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = [n for n in archive.namelist() if n.lower().endswith(".xml")]
@@ -78,8 +88,46 @@ def xml_from_zip(data: bytes) -> bytes:
                     raise feed.FileRefused(
                         _("The XML file does not match the SHA-256 checksum beside it.")
                     )
+            signature_name = f"{names[0]}.jws"
+            signature = None
+            if signature_name in archive.namelist():
+                if archive.getinfo(signature_name).file_size > MAX_JWS_BYTES:
+                    raise feed.FileRefused(_("The signature file in the zip is too large."))
+                signature = archive.read(signature_name).decode("ascii", "replace")
     except (zipfile.BadZipFile, KeyError, EOFError):
         raise feed.FileRefused(_("The file is not a readable zip file.")) from None
+    return xml, signature
+
+
+def verified_xml_from_zip(data: bytes, partner) -> bytes:
+    """The XML of a partner's zip once its checksum and its signature hold.
+
+    A zip is the signed form of the exchange: one without a signature, from a partner
+    with no keys recorded, or whose signature does not verify against the partner's keys
+    is refused as a whole (FileRefused, with the reason for the import report).
+    """
+    xml, signature = read_zip(data)
+    if signature is None:
+        raise feed.FileRefused(
+            _(
+                "The zip file holds no signature (%(name)s.jws): a zipped file must be "
+                "signed by the partner."
+            )
+            % {"name": XML_NAME}
+        )
+    if not partner.key_ids:
+        raise feed.FileRefused(
+            _(
+                "This file is signed, but no keys are recorded for %(partner)s, so its "
+                "signature cannot be checked. Record the partner's keys first (its JWKS, in "
+                "the administration site or with manage.py mra keys)."
+            )
+            % {"partner": partner.name}
+        )
+    try:
+        partner_keys.verify_detached(signature, xml, partner.verification_keys)
+    except partner_keys.SignatureRefused as error:
+        raise feed.FileRefused(str(error)) from None
     return xml
 
 
