@@ -153,6 +153,9 @@ class PartnerCertificate(models.Model):
     authorised_on = models.DateField(_("authorised on"))
     status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
     tier = models.CharField(_("level"), max_length=100, blank=True)
+    # The last day of validity the partner gave: past it, the certificate is expired even
+    # before the partner's next file says so (as our own verification does).
+    expires_on = models.DateField(_("valid until"), null=True, blank=True)
     operator = models.ForeignKey(
         "operators.EconomicOperator",
         verbose_name=_("business here"),

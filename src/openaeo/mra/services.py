@@ -118,6 +118,7 @@ def import_file(
                 "authorised_on": record["authorised_on"],
                 "status_changed_on": record["status_changed_on"],
                 "tier": record["tier"],
+                "expires_on": record["expires_on"],
                 "operator": operator,
                 "content_sha256": content,
                 "last_import": received,
