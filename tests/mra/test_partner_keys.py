@@ -205,6 +205,9 @@ def test_a_tampered_file_is_refused_whole(partner, partner_key):
         },
     )
     refused(partner, tampered, "changed after it was signed")
+    trace = AuditEvent.objects.get(action="mra.import_refused")
+    assert trace.after["sha256"] == feed.sha256_of(tampered)
+    assert "changed after it was signed" in trace.after["reason"]
     # Without the checksum rewritten, the checksum says it first.
     refused(partner, rezip(original, **{"aeo-operators.xml": changed}), "checksum")
 

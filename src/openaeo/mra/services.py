@@ -72,7 +72,7 @@ def import_file(
     existing = PartnerImport.objects.filter(partner=partner, sha256=digest).first()
     if existing is not None:
         return existing, False
-    parsed = _parse_checked(partner, data, file_name)  # FileRefused: nothing stored
+    parsed = _parse_checked(actor, partner, data, file_name)  # FileRefused: nothing stored
     now = clock.now()
     with transaction.atomic():
         # One import of a partner at a time.
@@ -138,7 +138,9 @@ def import_file(
     return received, True
 
 
-def _parse_checked(partner: PartnerAdministration, data: bytes, file_name: str) -> feed.Parsed:
+def _parse_checked(
+    actor, partner: PartnerAdministration, data: bytes, file_name: str
+) -> feed.Parsed:
     """The file's records; a zip only once its checksum and the partner's signature hold.
 
     Unsigned JSON, CSV and XML stay accepted: they arrive over channels that are already
@@ -151,7 +153,22 @@ def _parse_checked(partner: PartnerAdministration, data: bytes, file_name: str) 
     if not data.strip():
         raise feed.FileRefused(_("The file is empty."))
     partner.refresh_from_db(fields=["verification_keys"])  # the keys as recorded now
-    xml = xml_files.verified_xml_from_zip(data, partner)
+    try:
+        xml = xml_files.verified_xml_from_zip(data, partner)
+    except xml_files.SignatureFileRefused as error:
+        # Nothing is imported, but a file that fails its signature may be a forgery or a
+        # key the partner changed without telling us: keep a trace of it.
+        record_event(
+            actor=actor,
+            action="mra.import_refused",
+            obj=partner,
+            after={
+                "sha256": feed.sha256_of(data),
+                "file_name": file_name[:255],
+                "reason": str(error),
+            },
+        )
+        raise
     parsed = feed.parse(xml, "signed.xml")
     parsed.file_format = "zip"
     return parsed

@@ -99,6 +99,10 @@ def read_zip(data: bytes) -> tuple[bytes, str | None]:
     return xml, signature
 
 
+class SignatureFileRefused(feed.FileRefused):
+    """The zip is refused for its signature: missing, unverifiable or wrong."""
+
+
 def verified_xml_from_zip(data: bytes, partner) -> bytes:
     """The XML of a partner's zip once its checksum and its signature hold.
 
@@ -108,7 +112,7 @@ def verified_xml_from_zip(data: bytes, partner) -> bytes:
     """
     xml, signature = read_zip(data)
     if signature is None:
-        raise feed.FileRefused(
+        raise SignatureFileRefused(
             _(
                 "The zip file holds no signature (%(name)s.jws): a zipped file must be "
                 "signed by the partner."
@@ -116,7 +120,7 @@ def verified_xml_from_zip(data: bytes, partner) -> bytes:
             % {"name": XML_NAME}
         )
     if not partner.key_ids:
-        raise feed.FileRefused(
+        raise SignatureFileRefused(
             _(
                 "This file is signed, but no keys are recorded for %(partner)s, so its "
                 "signature cannot be checked. Record the partner's keys first (its JWKS, in "
@@ -127,7 +131,7 @@ def verified_xml_from_zip(data: bytes, partner) -> bytes:
     try:
         partner_keys.verify_detached(signature, xml, partner.verification_keys)
     except partner_keys.SignatureRefused as error:
-        raise feed.FileRefused(str(error)) from None
+        raise SignatureFileRefused(str(error)) from None
     return xml
 
 
@@ -136,7 +140,7 @@ def xml_rows(data: bytes) -> Iterator[tuple[str, object]]:
     try:
         root = fromstring(data, forbid_dtd=True)
     except (ParseError, DefusedXmlException) as error:
-        raise feed.FileRefused(
+        raise SignatureFileRefused(
             _("The file is not valid XML: %(error)s") % {"error": error}
         ) from None
 
@@ -144,7 +148,7 @@ def xml_rows(data: bytes) -> Iterator[tuple[str, object]]:
         return tag.rsplit("}", 1)[-1]
 
     if local(root.tag) != "aeo-operators":
-        raise feed.FileRefused(_("The XML file's root element must be aeo-operators."))
+        raise SignatureFileRefused(_("The XML file's root element must be aeo-operators."))
     for number, item in enumerate(root, start=1):
         where = _("record %(number)d") % {"number": number}
         if local(item.tag) != "operator":
