@@ -177,6 +177,8 @@ def test_a_zip_signed_with_the_partners_recorded_key_is_imported(partner, partne
         actor=None, partner=partner, data=signed(key), file_name="feed.zip"
     )
     assert created and received.file_format == "zip" and received.accepted == 1
+    assert received.signed_with == key.kid
+    assert services.acknowledgement(received)["signature_verified_with"] == key.kid
 
 
 def test_a_signed_zip_from_a_partner_without_keys_is_refused(partner, partner_key):
@@ -253,3 +255,16 @@ def test_the_upload_page_says_why_a_signed_file_is_refused(
     response = client.post(url, {"file": SimpleUploadedFile("feed.zip", signed(partner_key[0]))})
     assert response.status_code == 400
     assert b"Record the partner&#x27;s keys first" in response.content
+
+
+def test_the_report_says_which_key_verified_the_file(partner, partner_key, people, client_for):
+    key, jwks = partner_key
+    services.partner_keys_set(actor=None, partner=partner, jwks=json.dumps(jwks))
+    client = client_for(people["programme_manager"])
+    page = client.get(reverse("mra:partner", kwargs={"partner_id": partner.pk}))
+    assert key.kid.encode() in page.content
+    url = reverse("mra:upload", kwargs={"partner_id": partner.pk})
+    response = client.post(url, {"file": SimpleUploadedFile("feed.zip", signed(key))})
+    assert response.status_code == 302
+    report = client.get(response["Location"]).content.decode()
+    assert f"Verified with the partner's key {key.kid}" in report

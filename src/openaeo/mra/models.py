@@ -125,6 +125,8 @@ class PartnerImport(models.Model):
     matched = models.PositiveIntegerField(_("matched"), default=0)
     unmatched = models.PositiveIntegerField(_("unmatched"), default=0)
     errors = models.JSONField(_("rejected records"), default=list, blank=True)
+    # The partner's key whose signature was verified (a zip); empty for unsigned files.
+    signed_with = models.CharField(_("signature verified with the key"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -72,7 +72,9 @@ def import_file(
     existing = PartnerImport.objects.filter(partner=partner, sha256=digest).first()
     if existing is not None:
         return existing, False
-    parsed = _parse_checked(actor, partner, data, file_name)  # FileRefused: nothing stored
+    parsed, signed_with = _parse_checked(
+        actor, partner, data, file_name
+    )  # FileRefused: nothing stored
     now = clock.now()
     with transaction.atomic():
         # One import of a partner at a time.
@@ -85,6 +87,7 @@ def import_file(
             sha256=digest,
             file_name=file_name[:255],
             file_format=parsed.file_format,
+            signed_with=signed_with,
             received_at=now,
             received_by=actor if getattr(actor, "pk", None) else None,
             records=len(parsed.records) + len(parsed.errors),
@@ -140,7 +143,7 @@ def import_file(
 
 def _parse_checked(
     actor, partner: PartnerAdministration, data: bytes, file_name: str
-) -> feed.Parsed:
+) -> tuple[feed.Parsed, str]:
     """The file's records; a zip only once its checksum and the partner's signature hold.
 
     Unsigned JSON, CSV and XML stay accepted: they arrive over channels that are already
@@ -149,12 +152,12 @@ def _parse_checked(
     keys verify (docs/certificates.md, "Partner keys").
     """
     if feed.guess_format(data, file_name) != "zip":
-        return feed.parse(data, file_name)
+        return feed.parse(data, file_name), ""
     if not data.strip():
         raise feed.FileRefused(_("The file is empty."))
     partner.refresh_from_db(fields=["verification_keys"])  # the keys as recorded now
     try:
-        xml = xml_files.verified_xml_from_zip(data, partner)
+        xml, kid = xml_files.verified_xml_from_zip(data, partner)
     except xml_files.SignatureFileRefused as error:
         # Nothing is imported, but a file that fails its signature may be a forgery or a
         # key the partner changed without telling us: keep a trace of it.
@@ -171,7 +174,7 @@ def _parse_checked(
         raise
     parsed = feed.parse(xml, "signed.xml")
     parsed.file_format = "zip"
-    return parsed
+    return parsed, kid
 
 
 def partner_keys_set(*, actor, partner: PartnerAdministration, jwks: str | bytes):
@@ -216,6 +219,7 @@ def acknowledgement(received: PartnerImport) -> dict:
         "file_name": received.file_name,
         "file_sha256": received.sha256,
         "received_at": received.received_at.isoformat(),
+        "signature_verified_with": received.signed_with or None,
         **acknowledgement_counts(received),
         "rejected_records": received.errors,
     }

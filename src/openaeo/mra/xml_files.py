@@ -103,8 +103,9 @@ class SignatureFileRefused(feed.FileRefused):
     """The zip is refused for its signature: missing, unverifiable or wrong."""
 
 
-def verified_xml_from_zip(data: bytes, partner) -> bytes:
-    """The XML of a partner's zip once its checksum and its signature hold.
+def verified_xml_from_zip(data: bytes, partner) -> tuple[bytes, str]:
+    """The XML of a partner's zip once its checksum and its signature hold, and the kid
+    of the partner's key that verified it.
 
     A zip is the signed form of the exchange: one without a signature, from a partner
     with no keys recorded, or whose signature does not verify against the partner's keys
@@ -129,10 +130,10 @@ def verified_xml_from_zip(data: bytes, partner) -> bytes:
             % {"partner": partner.name}
         )
     try:
-        partner_keys.verify_detached(signature, xml, partner.verification_keys)
+        kid = partner_keys.verify_detached(signature, xml, partner.verification_keys)
     except partner_keys.SignatureRefused as error:
         raise SignatureFileRefused(str(error)) from None
-    return xml
+    return xml, kid
 
 
 def xml_rows(data: bytes) -> Iterator[tuple[str, object]]:
