@@ -268,3 +268,21 @@ def test_the_report_says_which_key_verified_the_file(partner, partner_key, peopl
     assert response.status_code == 302
     report = client.get(response["Location"]).content.decode()
     assert f"Verified with the partner's key {key.kid}" in report
+
+
+def test_a_zip_signed_over_the_xml_itself_is_accepted_too(partner, partner_key):
+    """Partners (and our files made before the feed was streamed) may sign the XML."""
+    key, jwks = partner_key
+    services.partner_keys_set(actor=None, partner=partner, jwks=json.dumps(jwks))
+    xml = xml_files.xml_bytes([RECORD], generated_at="2026-11-01T00:00:00Z")
+    data = rezip(signed(key), **{"aeo-operators.xml.jws": xml_files.detached_jws(xml, key)})
+    received, created = services.import_file(
+        actor=None, partner=partner, data=data, file_name="feed.zip"
+    )
+    assert created and received.accepted == 1 and received.signed_with == key.kid
+
+
+def test_a_signature_over_a_checksum_file_the_zip_lacks_is_refused(partner, partner_key):
+    services.partner_keys_set(actor=None, partner=partner, jwks=json.dumps(partner_key[1]))
+    data = rezip(signed(partner_key[0]), **{"aeo-operators.xml.sha256": None})
+    refused(partner, data, "which the zip does not hold")

@@ -148,7 +148,7 @@ def test_our_csv_and_signed_xml_answer_the_same_in_a_partners_own_database(
     assert zip_response.status_code == 200
     files = {
         "aeo-operators.csv": b"".join(csv_response.streaming_content),
-        "aeo-operators.zip": zip_response.content,
+        "aeo-operators.zip": b"".join(zip_response.streaming_content),
     }
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)

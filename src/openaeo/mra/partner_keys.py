@@ -6,7 +6,8 @@ has kept only what a signature check needs. Only Ed25519 keys (kty OKP, crv Ed25
 are accepted: they are what we sign with and what the exchange format names.
 
 A signed zip carries a detached JWS (RFC 7515, appendix F): `header..signature`, where
-the signature is over `header.BASE64URL(xml bytes)`, alg EdDSA (or its fully specified
+the signature is over `header.BASE64URL(payload)`, the payload being the zip's checksum
+file or its XML (xml_files.signed_payload says which), alg EdDSA (or its fully specified
 name Ed25519), and the header names the key by `kid`.
 """
 
@@ -172,8 +173,8 @@ def verify_detached(jws: str, payload: bytes, jwks: dict) -> str:
         return key["kid"]
     raise SignatureRefused(
         _(
-            "The signature does not match the XML file: the file was changed after it was "
-            "signed, or signed with another key than %(kid)s."
+            "The signature does not match the file it signs: the file was changed after it "
+            "was signed, or signed with another key than %(kid)s."
         )
         % {"kid": kid or ", ".join(key_ids(jwks))}
     )

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "openaeo.notifications",
     "openaeo.certificates",
     "openaeo.mra",
+    "openaeo.monitoring",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
