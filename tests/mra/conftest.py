@@ -44,9 +44,18 @@ def partner(db):
 @pytest.fixture
 def certificates(certify, staff):  # noqa: F811
     """Three certificates of three businesses: active, suspended, revoked."""
+    from openaeo.certificates.models import Certificate
     from openaeo.certificates.services import certificate_revoke, certificate_suspend
+    from openaeo.common import clock
 
     made = [certify(factories.OperatorFactory(address=f"{n} Harbour Road")) for n in (1, 2, 3)]
+    # In effect: the programme's certificates take effect some days after the decision,
+    # and neither we nor a partner publish one before then.
+    Certificate.objects.filter(pk__in=[c.pk for c in made]).update(
+        effective_on=clock.today() - dt.timedelta(days=30)
+    )
+    for certificate in made:
+        certificate.refresh_from_db()
     made[1] = certificate_suspend(
         actor=staff["supervisor"], certificate=made[1], reason="Audit findings."
     )

@@ -158,6 +158,8 @@ def test_the_streamed_zip_verifies_and_imports(api, partner, certificates):
     assert xml_files.signed_payload(jws, xml=xml, checksum=checksum) == checksum
     assert xml_files.xml_from_zip(data) == xml
     other_side, _token = make_partner("Mirror Customs", client=False)
+    # Our keys, recorded as the partner's: the zip's signature is checked on import.
+    services.partner_keys_set(actor=None, partner=other_side, jwks=json.dumps(credentials.jwks()))
     received, _created = services.import_file(
         actor=None, partner=other_side, data=data, file_name="aeo-operators.zip"
     )
@@ -223,6 +225,8 @@ def test_the_feed_is_one_query_whatever_its_size(certificates, certify, monkeypa
 
 def test_the_command_writes_each_format_and_they_import(certificates, tmp_path, db):
     other_side, _token = make_partner("Mirror Customs", client=False)
+    # Our keys, recorded as the partner's: the zip's signature is checked on import.
+    services.partner_keys_set(actor=None, partner=other_side, jwks=json.dumps(credentials.jwks()))
     for file_format in export.FORMATS:
         path = tmp_path / export.FILE_NAMES[file_format]
         out = io.StringIO()

@@ -68,3 +68,29 @@ def test_a_partner_no_longer_in_force_is_not_recognised(db):
     services.import_file(actor=None, partner=partner, data=json.dumps([record]).encode())
     assert selectors.recognised("ZY-1") is None
     assert selectors.recognised(" ZY-1 ", on=dt.date(2020, 12, 1)).partner == partner
+
+
+def test_a_partners_certificate_counts_from_its_authorisation_date_until_its_expiry(db):
+    import json
+
+    from openaeo.certificates import verification
+
+    partner, _token = make_partner("Zedland Customs", client=False)
+    record = {
+        "aeo_number": "ZY-2",
+        "operator_identifier": "ZY-Y",
+        "name": "Holder",
+        "country": "ZY",
+        "status": "active",
+        "authorised_on": "2026-03-01",
+        "expires_on": "2027-02-28",
+    }
+    services.import_file(actor=None, partner=partner, data=json.dumps([record]).encode())
+    # Before its authorisation date: the same answer as a number nobody sent.
+    assert selectors.recognised("ZY-2", on=dt.date(2026, 2, 28)) is None
+    answer = verification.verify_number("ZY-2", today=dt.date(2026, 2, 28))
+    assert (answer.status, answer.recognised_under) == ("unknown", None)
+    assert verification.verify_number("ZY-2", today=dt.date(2027, 2, 28)).status == "valid"
+    # Past its last day, expired even though the partner has not sent "expired" yet.
+    late = verification.verify_number("ZY-2", today=dt.date(2027, 3, 1))
+    assert (late.status, late.recognised_under) == ("expired", "Zedland Customs")

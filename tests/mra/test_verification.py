@@ -27,3 +27,23 @@ def test_a_partners_aeo_is_recognised_under_the_arrangement(api, partner, certif
     assert "Recognised under the mutual recognition arrangement with Mirror Customs" in page
     # A number nobody issued still answers "unknown", with nothing more.
     assert verification.verify_number("ZY AEOF 99999/26").recognised_under is None
+
+
+def test_a_suspended_partner_certificate_is_not_said_to_be_recognised(db, client):
+    import json
+
+    partner, _token = make_partner("Zedland Customs", client=False)
+    record = {
+        "aeo_number": "ZY AEOF 00043/26",
+        "operator_identifier": "ZY-43",
+        "name": "Zedland Suspended",
+        "country": "ZY",
+        "status": "suspended",
+        "authorised_on": "2025-01-01",
+        "status_changed_on": "2026-01-01",
+    }
+    services.import_file(actor=None, partner=partner, data=json.dumps([record]).encode())
+    page = client.get("/verify/", {"n": "ZY AEOF 00043/26"}).content.decode()
+    assert "verify-suspended" in page
+    assert "Recognised under" not in page
+    assert "A certificate of Zedland Customs, a partner administration" in page

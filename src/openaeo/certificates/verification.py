@@ -210,8 +210,11 @@ def _recognised(number: str, today: dt.date):
 
 def _partner_answer(record, today: dt.date) -> Answer:
     """A partner's AEO, recognised under the arrangement with that administration."""
+    status = PARTNER_STATUSES.get(record.status, UNKNOWN)
+    if status in (VALID, SUSPENDED) and record.expires_on and record.expires_on < today:
+        status = EXPIRED  # past its last day, as for our own certificates
     return Answer(
-        PARTNER_STATUSES.get(record.status, UNKNOWN),
+        status,
         record.aeo_number,
         holder_name=record.holder_name,
         tier=record.tier or None,

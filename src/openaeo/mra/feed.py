@@ -247,6 +247,7 @@ def clean_record(raw: dict) -> dict:
         "authorised_on": _date(text["authorised_on"], "authorised_on", required=True),
         "status_changed_on": _date(text["status_changed_on"], "status_changed_on", required=False),
         "tier": text["tier"],
+        "expires_on": _date(text["expires_on"], "expires_on", required=False),
     }
 
 

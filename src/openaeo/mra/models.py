@@ -36,6 +36,15 @@ class PartnerAdministration(models.Model):
         blank=True,
         related_name="partner",
     )
+    # The partner's public keys, as parse_jwks keeps them: a signed zip from the partner
+    # is checked against them (openaeo.mra.partner_keys). Recorded by an administrator.
+    verification_keys = models.JSONField(
+        _("verification keys (JWKS)"),
+        default=dict,
+        blank=True,
+        help_text=_("The partner's public Ed25519 keys, as a JWKS document."),
+    )
+    keys_recorded_at = models.DateTimeField(_("keys recorded"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -44,6 +53,10 @@ class PartnerAdministration(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def key_ids(self) -> list[str]:
+        return [key["kid"] for key in (self.verification_keys or {}).get("keys", [])]
 
     def is_active(self, on: dt.date) -> bool:
         return self.active_from <= on and (self.active_until is None or on <= self.active_until)
@@ -112,6 +125,8 @@ class PartnerImport(models.Model):
     matched = models.PositiveIntegerField(_("matched"), default=0)
     unmatched = models.PositiveIntegerField(_("unmatched"), default=0)
     errors = models.JSONField(_("rejected records"), default=list, blank=True)
+    # The partner's key whose signature was verified (a zip); empty for unsigned files.
+    signed_with = models.CharField(_("signature verified with the key"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -140,6 +155,9 @@ class PartnerCertificate(models.Model):
     authorised_on = models.DateField(_("authorised on"))
     status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
     tier = models.CharField(_("level"), max_length=100, blank=True)
+    # The last day of validity the partner gave: past it, the certificate is expired even
+    # before the partner's next file says so (as our own verification does).
+    expires_on = models.DateField(_("valid until"), null=True, blank=True)
     operator = models.ForeignKey(
         "operators.EconomicOperator",
         verbose_name=_("business here"),

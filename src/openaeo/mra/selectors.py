@@ -117,8 +117,10 @@ def recognised(aeo_number: str, *, on: dt.date | None = None) -> PartnerCertific
     Looks `aeo_number` up (exactly, after trimming spaces) among the records of partner
     administrations whose arrangement is in force on `on` (today by default). Returns the
     most recently updated record, whatever its status, with its partner selected, or None
-    when no partner in force has sent it. The certificate is recognised only when the
-    record's status is "active"; otherwise the status says why not.
+    when no partner in force has sent it or its authorisation date has not come yet (as
+    our own certificates are published from their effective date). The certificate is
+    recognised only when the record's status is "active" and its expiry date (if any) has
+    not passed; otherwise the status says why not.
     """
     number = (aeo_number or "").strip()
     if not number:
@@ -126,7 +128,7 @@ def recognised(aeo_number: str, *, on: dt.date | None = None) -> PartnerCertific
     on = on or clock.today()
     return (
         PartnerCertificate.objects.select_related("partner", "operator")
-        .filter(aeo_number=number, partner__active_from__lte=on)
+        .filter(aeo_number=number, authorised_on__lte=on, partner__active_from__lte=on)
         .filter(Q(partner__active_until__isnull=True) | Q(partner__active_until__gte=on))
         .order_by("-updated_at", "-id")
         .first()

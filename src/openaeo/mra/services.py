@@ -2,10 +2,11 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from openaeo.common import clock
 from openaeo.common.audit import record_event
-from openaeo.mra import feed, policy
+from openaeo.mra import feed, partner_keys, policy, xml_files
 from openaeo.mra.models import (
     IdentifierMapping,
     MappingStatus,
@@ -71,7 +72,9 @@ def import_file(
     existing = PartnerImport.objects.filter(partner=partner, sha256=digest).first()
     if existing is not None:
         return existing, False
-    parsed = feed.parse(data, file_name)  # FileRefused: nothing stored
+    parsed, signed_with = _parse_checked(
+        actor, partner, data, file_name
+    )  # FileRefused: nothing stored
     now = clock.now()
     with transaction.atomic():
         # One import of a partner at a time.
@@ -84,6 +87,7 @@ def import_file(
             sha256=digest,
             file_name=file_name[:255],
             file_format=parsed.file_format,
+            signed_with=signed_with,
             received_at=now,
             received_by=actor if getattr(actor, "pk", None) else None,
             records=len(parsed.records) + len(parsed.errors),
@@ -117,6 +121,7 @@ def import_file(
                 "authorised_on": record["authorised_on"],
                 "status_changed_on": record["status_changed_on"],
                 "tier": record["tier"],
+                "expires_on": record["expires_on"],
                 "operator": operator,
                 "content_sha256": content,
                 "last_import": received,
@@ -134,6 +139,66 @@ def import_file(
             after={"sha256": digest, **acknowledgement_counts(received)},
         )
     return received, True
+
+
+def _parse_checked(
+    actor, partner: PartnerAdministration, data: bytes, file_name: str
+) -> tuple[feed.Parsed, str]:
+    """The file's records; a zip only once its checksum and the partner's signature hold.
+
+    Unsigned JSON, CSV and XML stay accepted: they arrive over channels that are already
+    authenticated (an administrator's upload, the command line on our server). A zip is
+    the signed form of the exchange, so it must carry a signature the partner's recorded
+    keys verify (docs/certificates.md, "Partner keys").
+    """
+    if feed.guess_format(data, file_name) != "zip":
+        return feed.parse(data, file_name), ""
+    if not data.strip():
+        raise feed.FileRefused(_("The file is empty."))
+    partner.refresh_from_db(fields=["verification_keys"])  # the keys as recorded now
+    try:
+        xml, kid = xml_files.verified_xml_from_zip(data, partner)
+    except xml_files.SignatureFileRefused as error:
+        # Nothing is imported, but a file that fails its signature may be a forgery or a
+        # key the partner changed without telling us: keep a trace of it.
+        record_event(
+            actor=actor,
+            action="mra.import_refused",
+            obj=partner,
+            after={
+                "sha256": feed.sha256_of(data),
+                "file_name": file_name[:255],
+                "reason": str(error),
+            },
+        )
+        raise
+    parsed = feed.parse(xml, "signed.xml")
+    parsed.file_format = "zip"
+    return parsed, kid
+
+
+def partner_keys_set(*, actor, partner: PartnerAdministration, jwks: str | bytes):
+    """Record the partner's public keys (a JWKS document), replacing those recorded before.
+
+    Raises partner_keys.KeysRefused with the reason when the document cannot be used.
+    """
+    if actor is not None and not policy.can_manage(actor):
+        raise PermissionDenied
+    keys = partner_keys.parse_jwks(jwks)
+    with transaction.atomic():
+        partner = PartnerAdministration.objects.select_for_update().get(pk=partner.pk)
+        before = partner.key_ids
+        partner.verification_keys = keys
+        partner.keys_recorded_at = clock.now()
+        partner.save(update_fields=["verification_keys", "keys_recorded_at"])
+        record_event(
+            actor=actor,
+            action="mra.partner_keys_set",
+            obj=partner,
+            before={"kids": before},
+            after={"kids": partner.key_ids},
+        )
+    return partner
 
 
 def acknowledgement_counts(received: PartnerImport) -> dict:
@@ -154,6 +219,7 @@ def acknowledgement(received: PartnerImport) -> dict:
         "file_name": received.file_name,
         "file_sha256": received.sha256,
         "received_at": received.received_at.isoformat(),
+        "signature_verified_with": received.signed_with or None,
         **acknowledgement_counts(received),
         "rejected_records": received.errors,
     }

@@ -30,19 +30,21 @@ import json
 import time
 import zipfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 from django.utils.translation import gettext as _
 
-from openaeo.mra import feed
+from openaeo.mra import feed, partner_keys
 
 NAMESPACE = "urn:openaeo:mra:1"
 XML_NAME = "aeo-operators.xml"
 CHECKSUM_NAME = f"{XML_NAME}.sha256"
 SIGNATURE_NAME = f"{XML_NAME}.jws"
 MAX_XML_BYTES = 200 * 1024 * 1024
+MAX_JWS_BYTES = 64 * 1024
 # Records written per chunk of the XML: large enough that a streamed response does not
 # make a write per record, small enough to keep memory in the tens of kilobytes.
 RECORDS_PER_CHUNK = 200
@@ -199,6 +201,19 @@ def signed_payload(jws: str, *, xml: bytes, checksum: bytes | None) -> bytes:
 
 def xml_from_zip(data: bytes) -> bytes:
     """The XML file of a zip in our layout, after checking its SHA-256 (FileRefused if not)."""
+    return read_zip(data).xml
+
+
+@dataclass(frozen=True)
+class ZipContents:
+    xml: bytes
+    checksum: bytes | None  # the .sha256 file, when the zip holds one
+    signature: str | None  # the .jws file (a detached JWS), when the zip holds one
+
+
+def read_zip(data: bytes) -> ZipContents:
+    """The files of a zip in our layout. The SHA-256 file, when present, is checked here
+    (FileRefused if it does not match); the signature by `verified_xml_from_zip`."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = [n for n in archive.namelist() if n.lower().endswith(".xml")]
@@ -208,16 +223,72 @@ def xml_from_zip(data: bytes) -> bytes:
             if info.file_size > MAX_XML_BYTES:
                 raise feed.FileRefused(_("The XML file in the zip is too large."))
             xml = archive.read(info)
-            checksum_name = f"{names[0]}.sha256"
-            if checksum_name in archive.namelist():
-                expected = archive.read(checksum_name).decode("ascii", "replace").split()[:1]
-                if expected != [feed.sha256_of(xml)]:
-                    raise feed.FileRefused(
-                        _("The XML file does not match the SHA-256 checksum beside it.")
-                    )
+            small = {}
+            for suffix in (".sha256", ".jws"):
+                name = names[0] + suffix
+                if name in archive.namelist():
+                    if archive.getinfo(name).file_size > MAX_JWS_BYTES:
+                        raise feed.FileRefused(
+                            _("The file %(name)s in the zip is too large.") % {"name": name}
+                        )
+                    small[suffix] = archive.read(name)
     except (zipfile.BadZipFile, KeyError, EOFError):
         raise feed.FileRefused(_("The file is not a readable zip file.")) from None
-    return xml
+    checksum = small.get(".sha256")
+    if checksum is not None:
+        expected = checksum.decode("ascii", "replace").split()[:1]
+        if expected != [feed.sha256_of(xml)]:
+            raise feed.FileRefused(_("The XML file does not match the SHA-256 checksum beside it."))
+    signature = small.get(".jws")
+    return ZipContents(
+        xml, checksum, signature.decode("ascii", "replace") if signature is not None else None
+    )
+
+
+class SignatureFileRefused(feed.FileRefused):
+    """The zip is refused for its signature: missing, unverifiable or wrong."""
+
+
+def verified_xml_from_zip(data: bytes, partner) -> tuple[bytes, str]:
+    """The XML of a partner's zip once its checksum and its signature hold, and the kid
+    of the partner's key that verified it.
+
+    The signature is over the checksum file when its header says so ("detached", as our
+    streamed feed writes it; the checksum binds the XML), else over the XML itself. A zip
+    is the signed form of the exchange: one without a signature, from a partner with no
+    keys recorded, or whose signature does not verify against the partner's keys is
+    refused as a whole (SignatureFileRefused, with the reason for the import report).
+    """
+    contents = read_zip(data)
+    if contents.signature is None:
+        raise SignatureFileRefused(
+            _(
+                "The zip file holds no signature (%(name)s): a zipped file must be "
+                "signed by the partner."
+            )
+            % {"name": SIGNATURE_NAME}
+        )
+    if not partner.key_ids:
+        raise SignatureFileRefused(
+            _(
+                "This file is signed, but no keys are recorded for %(partner)s, so its "
+                "signature cannot be checked. Record the partner's keys first (its JWKS, in "
+                "the administration site or with manage.py mra keys)."
+            )
+            % {"partner": partner.name}
+        )
+    payload = signed_payload(contents.signature, xml=contents.xml, checksum=contents.checksum)
+    # signed_payload gives the XML object itself unless the header names the checksum file.
+    if payload is not contents.xml and contents.checksum is None:
+        raise SignatureFileRefused(
+            _("The signature covers %(name)s, which the zip does not hold.")
+            % {"name": CHECKSUM_NAME}
+        )
+    try:
+        kid = partner_keys.verify_detached(contents.signature, payload, partner.verification_keys)
+    except partner_keys.SignatureRefused as error:
+        raise SignatureFileRefused(str(error)) from None
+    return contents.xml, kid
 
 
 def xml_rows(data: bytes) -> Iterator[tuple[str, object]]:
