@@ -67,7 +67,7 @@ class VerificationOut(Schema):
     checked_at: dt.datetime
 
 
-def _out(answer: verification.Answer) -> dict:
+def answer_out(answer: verification.Answer) -> dict:
     issuer = None
     if answer.issuer_id or answer.issuer_name:
         issuer = {"id": answer.issuer_id, "name": answer.issuer_name}
@@ -86,7 +86,7 @@ def _out(answer: verification.Answer) -> dict:
     }
 
 
-def _limit(request):
+def limit_response(request):
     if request.auth != "anonymous":
         # Authenticated by a token: the token has a limit of its own.
         request.verify_token = request.headers.get("Authorization", "").partition(" ")[2].strip()
@@ -125,10 +125,10 @@ def verify_number(
     """The status of the certificate with this AEO number: valid, suspended, revoked,
     expired, or unknown (we publish no certificate with it). Percent-encode the number's
     spaces and slash. Anyone may call this; a token gives the caller its own rate limit."""
-    refused = _limit(request)
+    refused = limit_response(request)
     if refused is not None:
         return refused
-    return Status(200, _out(verification.verify_number(aeo_number)))
+    return Status(200, answer_out(verification.verify_number(aeo_number)))
 
 
 TOKEN_SCHEMA = {
@@ -187,7 +187,7 @@ def verify_credential(request):
     """Check a certificate's credential: its signature against our keys, its dates, and
     its bits in our status lists. The answer is `invalid` (with the reason) when a check
     fails, else valid, suspended, revoked or expired."""
-    refused = _limit(request)
+    refused = limit_response(request)
     if refused is not None:
         return refused
     token = _token_from_body(request)
@@ -197,4 +197,4 @@ def verify_credential(request):
             400,
             _("Send the credential (the JWT) as the body of the request."),
         )
-    return Status(200, _out(verification.verify_credential(token)))
+    return Status(200, answer_out(verification.verify_credential(token)))

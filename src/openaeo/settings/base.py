@@ -60,6 +60,9 @@ MIDDLEWARE = [
     "openaeo.common.request_context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous GET /api/v1/verify/{number} answered here, past the middleware it needs
+    # (above) and before the rest: see the module's docstring.
+    "openaeo.certificates.verify_fast_path.VerifyNumberFastPath",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
