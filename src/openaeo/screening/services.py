@@ -395,11 +395,14 @@ def alert_close(*, actor, alert: ComplianceAlert, reason: str) -> ComplianceAler
     return alert
 
 
+def system_run_create(*, scope: str) -> ScreeningRun:
+    """A run started by the system (tick, a command) rather than by a person."""
+    with transaction.atomic():
+        run = ScreeningRun.objects.create(scope=scope, as_of=clock.today(), created_at=clock.now())
+        record_event(actor=None, action="screening.run_start", obj=run, after={"scope": scope})
+    return run
+
+
 def rescreen_holders() -> ScreeningRun:
     """The periodic re-screening of every certificate holder (run by tick, see tasks.py)."""
-    with transaction.atomic():
-        run = ScreeningRun.objects.create(
-            scope=ScreeningRun.Scope.HOLDERS, as_of=clock.today(), created_at=clock.now()
-        )
-        record_event(actor=None, action="screening.run_start", obj=run, after={"scope": run.scope})
-    return screening_run_execute(run.pk)
+    return screening_run_execute(system_run_create(scope=ScreeningRun.Scope.HOLDERS).pk)

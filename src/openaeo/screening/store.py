@@ -22,6 +22,7 @@ def duckdb_connection(threads: int | None = None, memory_limit: str | None = Non
     con = duckdb.connect(":memory:")
     # Order of results is not needed; dropping it lets DuckDB stream and use less memory.
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     if memory_limit:
