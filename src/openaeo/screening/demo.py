@@ -36,7 +36,7 @@ def select_sql(*, rows: int, operators: int, as_of: dt.date, named: list[str]) -
         f"({round(10 * (top / 10) ** (k / max(len(named), 1)))}, '{name.replace(chr(39), '')}')"
         for k, name in enumerate(named)
     )
-    named_ranks = f"SELECT * FROM (VALUES {names}) AS t(rank, identifier)" if names else ""
+    named_ranks = f"SELECT * FROM (VALUES {names}) AS t(rank, identifier)" if names else ""  # noqa: S608
     identifier = "'XD' || LPAD(CAST(rank AS VARCHAR), 7, '0')"
     if named_ranks:
         identifier = f"COALESCE(n.identifier, {identifier})"
@@ -81,7 +81,7 @@ SELECT
               ELSE 0 END AS DECIMAL(14,2)) AS penalty_amount,
     u_late < (CASE WHEN careless THEN 0.15 ELSE 0.02 END) AS late_payment
 FROM classified
-"""
+"""  # noqa: S608 (built from numbers and quoted names)
 
 
 def generate(store, *, rows: int, operators: int, as_of: dt.date, named=(), name="demo"):

@@ -36,16 +36,14 @@ SCREENING_SQL = f"""
 WITH counts AS (
     SELECT
         declarant_id,
-        SUM(CASE WHEN record_type = 'declaration' THEN 1 ELSE 0 END) AS declarations,
-        SUM(CASE WHEN record_type = 'declaration' AND irregularity_severity <> 'none'
-            THEN 1 ELSE 0 END) AS irregular_declarations,
-        SUM(CASE WHEN irregularity_severity = 'minor' THEN 1 ELSE 0 END) AS minor_irregularities,
-        SUM(CASE WHEN irregularity_severity = 'serious' THEN 1 ELSE 0 END)
-            AS serious_irregularities,
-        SUM(CASE WHEN penalty_amount > 0 THEN 1 ELSE 0 END) AS penalties,
+        COUNT(*) FILTER (WHERE record_type = 'declaration') AS declarations,
+        COUNT(*) FILTER (WHERE record_type = 'declaration' AND irregularity_severity <> 'none')
+            AS irregular_declarations,
+        COUNT(*) FILTER (WHERE irregularity_severity = 'minor') AS minor_irregularities,
+        COUNT(*) FILTER (WHERE irregularity_severity = 'serious') AS serious_irregularities,
+        COUNT(*) FILTER (WHERE penalty_amount > 0) AS penalties,
         COALESCE(SUM(penalty_amount), 0) AS penalty_total,
-        SUM(CASE WHEN record_type = 'declaration' AND late_payment THEN 1 ELSE 0 END)
-            AS late_payments
+        COUNT(*) FILTER (WHERE record_type = 'declaration' AND late_payment) AS late_payments
     FROM {{source}}
     WHERE lodgement_date >= :since AND lodgement_date < :until
     GROUP BY declarant_id
