@@ -57,9 +57,7 @@ def test_a_malformed_file_is_refused_with_lines_and_reasons_and_imports_nothing(
     )
 
 
-def test_rows_split_into_the_wrong_number_of_columns_are_named_by_line(
-    parquet_store, write_file
-):
+def test_rows_split_into_the_wrong_number_of_columns_are_named_by_line(parquet_store, write_file):
     text = "declarant_id,declaration_id,lodgement_date\nOP-A,1,2025-07-01\nOP-A,2,2025-07-02,x\n"
     batch = services.declarations_import(actor=None, path=write_file(text), file_name="x.csv")
     assert batch.status == "rejected"
@@ -108,7 +106,10 @@ def test_postgresql_store_imports_in_one_transaction(settings, write_file):
     assert bad.status == "rejected"
     assert store.query("SELECT COUNT(*) FROM {source}", {}) == [(0,)]
     good = services.declarations_import(
-        actor=None, path=write_file(HAND_COMPUTED_CSV, "good.csv"), file_name="good.csv", store=store
+        actor=None,
+        path=write_file(HAND_COMPUTED_CSV, "good.csv"),
+        file_name="good.csv",
+        store=store,
     )
     assert good.status == "imported"
     assert store.query("SELECT COUNT(*) FROM {source}", {}) == [(8,)]
