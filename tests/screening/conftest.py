@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 from openaeo.screening.store import ParquetStore
+from tests.cases.conftest import assessment, business, case, owner, port, staff  # noqa: F401
+from tests.certificates.conftest import certify, keys_dir  # noqa: F401
 
 # As of 2026-06-30 with a one-year look-back, the window is 2025-07-01 .. 2026-06-30.
 AS_OF = dt.date(2026, 6, 30)

@@ -90,7 +90,7 @@ def test_a_parquet_file_is_checked_the_same_way(parquet_store, write_file, tmp_p
 
     csv = write_file(HAND_COMPUTED_CSV)
     parquet = tmp_path / "declarations.parquet"
-    duckdb.sql(f"COPY (SELECT * FROM read_csv('{csv}', all_varchar=true)) TO '{parquet}'")
+    duckdb.sql(f"COPY (SELECT * FROM read_csv('{csv}', all_varchar=true)) TO '{parquet}'")  # noqa: S608
     batch = services.declarations_import(actor=None, path=parquet, file_name="d.parquet")
     assert batch.status == "imported" and batch.rows_accepted == 8
 

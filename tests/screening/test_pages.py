@@ -6,7 +6,6 @@ from django.urls import reverse
 from openaeo.screening import services
 from openaeo.screening.models import DeclarationImport, ScreeningRun
 from tests import factories
-from tests.cases.conftest import assessment, business, case, owner, port, staff  # noqa: F401
 from tests.screening.helpers import declarations_csv
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +16,7 @@ def test_the_case_page_shows_the_latest_screening_with_the_data_behind_it(
     case,
     staff,
     parquet_store,
-    write_file,  # noqa: F811
+    write_file,
 ):
     identifier = case.operator.identifier
     services.declarations_import(
@@ -39,7 +38,7 @@ def test_the_case_page_shows_the_latest_screening_with_the_data_behind_it(
 def test_the_case_page_says_when_the_business_was_never_screened(
     client_for,
     case,
-    staff,  # noqa: F811
+    staff,
 ):
     page = client_for(staff["validator"]).get(reverse("cases:case", args=[case.pk]))
     assert "This business has not been screened yet." in page.content.decode()
@@ -121,3 +120,33 @@ def test_the_declarations_list_pages_through_the_store(
     assert "120 records" in first and "Page 1 of 3" in first
     assert "Page 3 of 3" in client.get(url + "?page=3").content.decode()
     assert "Page 1 of 3" in client.get(url + "?page=x").content.decode()
+
+
+def test_the_alert_list_costs_the_same_queries_for_many_alerts(
+    client_for, staff, certify, django_assert_max_num_queries
+):
+    client = client_for(staff["supervisor"])
+    url = reverse("screening:alerts")
+    services.alert_open(certificate=certify(factories.OperatorFactory()), reasons=[])
+    client.get(url)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for _ in range(5):
+        services.alert_open(certificate=certify(factories.OperatorFactory()), reasons=[])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_a_supervisor_closes_an_alert_of_their_office_with_a_reason(client_for, staff, certify):
+    alert, _ = services.alert_open(certificate=certify(factories.OperatorFactory()), reasons=[])
+    url = reverse("screening:alert_act", args=[alert.pk])
+    refused = client_for(staff["supervisor"]).post(url, {"action": "close", "reason": ""})
+    assert refused.status_code == 400
+    assert "Say why the alert is closed." in refused.content.decode()
+    # Another office's supervisor: as if the alert did not exist.
+    elsewhere = client_for(staff["supervisor_elsewhere"]).post(url, {"action": "acknowledge"})
+    assert elsewhere.status_code == 404
+    done = client_for(staff["supervisor"]).post(url, {"action": "close", "reason": "Explained."})
+    assert done.status_code == 302
+    alert.refresh_from_db()
+    assert alert.status == "closed"

@@ -10,15 +10,13 @@ from openaeo.notifications.models import Notification
 from openaeo.screening import services
 from openaeo.screening.models import ComplianceAlert, ScreeningResult, ScreeningRun
 from tests import factories
-from tests.certificates.conftest import certify, keys_dir  # noqa: F401 - shared fixtures
-from tests.cases.conftest import port, staff  # noqa: F401 - shared fixtures
 from tests.screening.helpers import declarations_csv
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def holder(programmes, certify, parquet_store, write_file):  # noqa: F811
+def holder(programmes, certify, parquet_store, write_file):
     """A certified micro business with one serious irregularity: a breach of the SAFE entry level."""
     operator = factories.OperatorFactory(employees=3)
     certificate = certify(operator)
@@ -33,7 +31,7 @@ def holder(programmes, certify, parquet_store, write_file):  # noqa: F811
 def test_a_run_stores_one_result_per_registered_business(
     holder,
     staff,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     clean = factories.OperatorFactory(employees=3)
     silent = factories.OperatorFactory(employees=3)
@@ -54,7 +52,7 @@ def test_a_run_stores_one_result_per_registered_business(
 def test_a_holders_breach_found_by_tick_opens_one_alert_for_its_office(
     holder,
     staff,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     moment = clock.now()
     with django_capture_on_commit_callbacks(execute=True):
@@ -89,7 +87,7 @@ def test_an_applicant_below_the_thresholds_is_flagged_without_an_alert(
     assert ComplianceAlert.objects.count() == 0
 
 
-def test_alerts_are_acknowledged_then_closed_with_a_reason(holder, staff):  # noqa: F811
+def test_alerts_are_acknowledged_then_closed_with_a_reason(holder, staff):
     alert, created = services.alert_open(certificate=holder, reasons=[{"code": "x"}])
     assert created
     again, created = services.alert_open(certificate=holder, reasons=[{"code": "y"}])

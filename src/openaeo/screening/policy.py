@@ -51,11 +51,20 @@ def alert_office_ids(user) -> frozenset[int] | None:
     return visible_office_ids(user)
 
 
-def can_act_on_alert(user, alert) -> bool:
-    """Supervisors of the alert's office, and programme managers (every office)."""
+def acting_office_ids(user) -> set[int] | None:
+    """The offices whose alerts `user` acts on (None: every office; empty: none)."""
     from openaeo.cases.policy import offices_of
 
     if not ACT_ON_ALERTS.allows(user):
-        return False
-    offices = offices_of(user, (StaffRole.SUPERVISOR, StaffRole.PROGRAMME_MANAGER))
+        return set()
+    return offices_of(user, (StaffRole.SUPERVISOR, StaffRole.PROGRAMME_MANAGER))
+
+
+def can_act_on_alert(user, alert, offices=...) -> bool:
+    """Supervisors of the alert's office, and programme managers (every office).
+
+    Pass `offices` (from acting_office_ids) to judge many alerts with one query.
+    """
+    if offices is ...:
+        offices = acting_office_ids(user)
     return offices is None or alert.office_id in offices

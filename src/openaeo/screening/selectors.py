@@ -54,7 +54,7 @@ def latest_result(operator) -> ScreeningResult | None:
 
 
 def alerts_visible_to(user, status: str = "") -> QuerySet[ComplianceAlert]:
-    alerts = ComplianceAlert.objects.select_related("operator", "certificate", "office")
+    alerts = ComplianceAlert.objects.select_related("operator", "certificate", "office", "result")
     offices = policy.alert_office_ids(user)
     if offices is not None:
         alerts = alerts.filter(office_id__in=offices)

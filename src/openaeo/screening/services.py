@@ -47,11 +47,12 @@ def declarations_import(*, actor, path: Path, file_name: str, store=None) -> Dec
     name = f"{clock.now():%Y%m%dT%H%M%S}-{digest[:16]}"
     if isinstance(store, PostgresStore):
         # The COPY and the import record commit together or not at all.
-        with transaction.atomic():
-            report = importing.validate_and_write(path, store=store, name=name)
-            if not report.ok:
-                transaction.set_rollback(True)
-        return _record_import(actor, file_name, digest, store, report)
+        try:
+            with transaction.atomic():
+                report = importing.validate_and_write(path, store=store, name=name)
+                return _record_import(actor, file_name, digest, store, report)
+        except IntegrityError:
+            return DeclarationImport.objects.get(checksum=digest, status="imported")
     report = importing.validate_and_write(path, store=store, name=name)
     try:
         return _record_import(actor, file_name, digest, store, report)

@@ -114,9 +114,10 @@ def _alert_list(request, failed=None, status=200):
     filter_form = forms.AlertFilterForm(request.GET or None)
     chosen = filter_form.cleaned_data["status"] if filter_form.is_valid() else ""
     page = paginate(request, selectors.alerts_visible_to(request.user, chosen))
+    offices = policy.acting_office_ids(request.user)
     for alert in page.object_list:
         alert.reason_texts = [flag_text(flag) for flag in alert.reasons]
-        alert.can_act = policy.can_act_on_alert(request.user, alert)
+        alert.can_act = policy.can_act_on_alert(request.user, alert, offices)
         alert.form = failed[1] if failed and failed[0] == alert.pk else forms.AlertActionForm()
     return render(
         request, "screening/alerts.html", {"page": page, "filter_form": filter_form}, status=status
