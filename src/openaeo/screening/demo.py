@@ -17,7 +17,9 @@ CARELESS_PERCENT = 5
 
 def _u(expression: str, salt: int) -> str:
     """A uniform number in [0, 1) from a hash of `expression` and `salt` (deterministic)."""
-    return f"((hash({expression}, {salt}) % 1000003) / 1000003.0)"
+    # One hash of one number per draw (DuckDB's two-argument hash leaves draws correlated),
+    # all 64 bits of it (a coarser grid would leave the smallest ranks unreachable).
+    return f"(hash({expression} * 1000003 + {salt}) / 18446744073709551616.0)"
 
 
 def select_sql(*, rows: int, operators: int, as_of: dt.date, named: list[str]) -> str:
@@ -41,7 +43,7 @@ def select_sql(*, rows: int, operators: int, as_of: dt.date, named: list[str]) -
     if named_ranks:
         identifier = f"COALESCE(n.identifier, {identifier})"
     join = f"LEFT JOIN ({named_ranks}) AS n USING (rank)" if named_ranks else ""
-    careless = f"(hash(rank, 7) % 100 < {CARELESS_PERCENT})"
+    careless = f"({_u('rank', 7)} * 100 < {CARELESS_PERCENT})"
     return f"""
 WITH base AS (
     SELECT i, {rank} AS rank FROM range({rows}) AS r(i)
@@ -67,9 +69,9 @@ SELECT
     'D' || LPAD(CAST(i AS VARCHAR), 10, '0') AS declaration_id,
     CASE WHEN u_type < 0.6 THEN 'IM' WHEN u_type < 0.95 THEN 'EX' ELSE 'TR' END
         AS declaration_type,
-    CAST(DATE '{as_of.isoformat()}' - CAST(hash(i, 10) % 1095 AS INTEGER) AS DATE)
+    CAST(DATE '{as_of.isoformat()}' - CAST(FLOOR({_u("i", 10)} * 1095) AS INTEGER) AS DATE)
         AS lodgement_date,
-    CASE hash(i, 11) % 4 WHEN 0 THEN 'PORT' WHEN 1 THEN 'AIR' WHEN 2 THEN 'ROAD' ELSE 'RAIL' END
+    CASE CAST(FLOOR({_u("i", 11)} * 4) AS INTEGER) WHEN 0 THEN 'PORT' WHEN 1 THEN 'AIR' WHEN 2 THEN 'ROAD' ELSE 'RAIL' END
         AS customs_office,
     CASE WHEN u_inspect >= 0.05 THEN 'not_inspected'
          WHEN irregularity_severity <> 'none' THEN 'discrepancy'
