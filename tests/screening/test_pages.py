@@ -88,6 +88,10 @@ def test_starting_a_run_from_the_page(client_for, people, parquet_store, program
     run = ScreeningRun.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("screening:run", args=[run.pk])
+    # A second click while the first run waits for the worker: the same run, not another.
+    again = client.post(reverse("screening:run_start"), {"as_of": ""})
+    assert again["Location"] == response["Location"]
+    assert ScreeningRun.objects.count() == 1
 
 
 def test_the_results_list_costs_the_same_queries_for_many_businesses(
@@ -140,13 +144,19 @@ def test_the_alert_list_costs_the_same_queries_for_many_alerts(
 def test_a_supervisor_closes_an_alert_of_their_office_with_a_reason(client_for, staff, certify):
     alert, _ = services.alert_open(certificate=certify(factories.OperatorFactory()), reasons=[])
     url = reverse("screening:alert_act", args=[alert.pk])
-    refused = client_for(staff["supervisor"]).post(url, {"action": "close", "reason": ""})
+    refused = client_for(staff["supervisor"]).post(
+        url, {f"alert{alert.pk}-action": "close", f"alert{alert.pk}-reason": ""}
+    )
     assert refused.status_code == 400
     assert "Say why the alert is closed." in refused.content.decode()
     # Another office's supervisor: as if the alert did not exist.
-    elsewhere = client_for(staff["supervisor_elsewhere"]).post(url, {"action": "acknowledge"})
+    elsewhere = client_for(staff["supervisor_elsewhere"]).post(
+        url, {f"alert{alert.pk}-action": "acknowledge"}
+    )
     assert elsewhere.status_code == 404
-    done = client_for(staff["supervisor"]).post(url, {"action": "close", "reason": "Explained."})
+    done = client_for(staff["supervisor"]).post(
+        url, {f"alert{alert.pk}-action": "close", f"alert{alert.pk}-reason": "Explained."}
+    )
     assert done.status_code == 302
     alert.refresh_from_db()
     assert alert.status == "closed"

@@ -94,10 +94,23 @@ def _record_import(actor, file_name, digest, store, report) -> DeclarationImport
 
 
 def screening_run_start(*, actor, scope: str = "all", as_of: dt.date | None = None) -> ScreeningRun:
-    """Record a run and queue it; the task worker does the work (tasks.run_screening)."""
+    """Record a run and queue it; the task worker does the work (tasks.run_screening).
+
+    While a run of the same scope waits or runs, that run is the answer: a second click
+    does not queue the same work twice.
+    """
     from openaeo.screening.tasks import run_screening
 
     with transaction.atomic():
+        waiting = (
+            ScreeningRun.objects.select_for_update()
+            .filter(
+                scope=scope, status__in=[ScreeningRun.Status.QUEUED, ScreeningRun.Status.RUNNING]
+            )
+            .first()
+        )
+        if waiting is not None:
+            return waiting
         run = ScreeningRun.objects.create(
             scope=scope,
             as_of=as_of or clock.today(),

@@ -118,7 +118,11 @@ def _alert_list(request, failed=None, status=200):
     for alert in page.object_list:
         alert.reason_texts = [flag_text(flag) for flag in alert.reasons]
         alert.can_act = policy.can_act_on_alert(request.user, alert, offices)
-        alert.form = failed[1] if failed and failed[0] == alert.pk else forms.AlertActionForm()
+        alert.form = (
+            failed[1]
+            if failed and failed[0] == alert.pk
+            else forms.AlertActionForm(prefix=f"alert{alert.pk}")
+        )
     return render(
         request, "screening/alerts.html", {"page": page, "filter_form": filter_form}, status=status
     )
@@ -132,7 +136,8 @@ def alert_list(request):
 @require_POST
 def alert_act(request, alert_id: int):
     alert = selectors.alert_for(request.user, alert_id)
-    form = forms.AlertActionForm(request.POST)
+    # One form per alert on the list: the prefix keeps their fields' ids apart.
+    form = forms.AlertActionForm(request.POST, prefix=f"alert{alert.pk}")
     if not form.is_valid():
         return _alert_list(request, failed=(alert.pk, form), status=400)
     if form.cleaned_data["action"] == "close":
