@@ -11,14 +11,16 @@ Parquet file under a temporary folder, then runs three contenders over that same
 each in its own subprocess so that each one's peak memory is its own:
 
 - openaeo: OpenAEO's screening engine as the task runs it: the screening SQL (counts and
-  Wilson bounds per declarant) on DuckDB, then the registered businesses' indicators and
-  threshold flags in Python (5,000 of them here);
+  Wilson bounds per declarant) on DuckDB, the result kept in DuckDB, then the registered
+  businesses' rows fetched and judged by their thresholds in Python (5,000 of them here);
 - duckdb_raw: the same aggregation (counts per operator over the window) as one plain
-  DuckDB SQL statement, fetched to Python;
+  DuckDB SQL statement, its result kept in DuckDB as OpenAEO's is;
 - pandas: a straightforward pandas implementation (read the Parquet file, filter, boolean
   columns, groupby-sum, Wilson bounds with NumPy).
 
-Storing the results in the application database is not measured: it holds one row per
+The machine may be shared: the two DuckDB contenders run --repeat times (3), interleaved,
+and their best time counts; pandas runs once. Storing the results in the application
+database is not measured: it holds one row per
 *registered* business, not per declarant (see docs/screening.md).
 
 It prints one JSON line {"rows", "operators", "openaeo_s", "duckdb_raw_s", "pandas_s",
@@ -87,13 +89,15 @@ def run_openaeo(folder: Path) -> int:
         }
     )
     store = ParquetStore(folder, memory_limit=OPENAEO_MEMORY_LIMIT)
-    rows = engine.screen(store, since=since, until=until, z=limits.z)
-    # As the run does: index the declarants, then judge the registered businesses (here a
-    # sample of REGISTERED declarants) by their own thresholds in Python.
-    by_declarant = {row[0]: row for row in rows}
-    for identifier in list(by_declarant)[:REGISTERED]:
-        thresholds.evaluate(engine.Indicators.from_row(by_declarant[identifier]), limits)
-    return len(by_declarant)
+    # As the run does: screen every declarant, then judge the registered businesses (here
+    # REGISTERED of them, spread over large and small) by their own thresholds in Python.
+    registered = [f"XD{rank:07d}" for rank in range(0, 200_000, max(1, 200_000 // REGISTERED))]
+    total, rows = engine.screen_counted(
+        store, since=since, until=until, z=limits.z, keep=registered
+    )
+    for row in rows:
+        thresholds.evaluate(engine.Indicators.from_row(row), limits)
+    return total
 
 
 def run_duckdb_raw(folder: Path) -> int:
@@ -102,10 +106,12 @@ def run_duckdb_raw(folder: Path) -> int:
     since, until = _window()
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
-    rows = con.execute(
-        RAW_SQL, {"path": str(folder / "*.parquet"), "since": since, "until": until}
-    ).fetchall()
-    return len(rows)
+    # The result stays in DuckDB, as OpenAEO's does: neither pays for 200,000 Python tuples.
+    con.execute(
+        f"CREATE TEMP TABLE result AS {RAW_SQL}",
+        {"path": str(folder / "*.parquet"), "since": since, "until": until},
+    )
+    return con.execute("SELECT COUNT(*) FROM result").fetchone()[0]
 
 
 def run_pandas(folder: Path) -> int:
@@ -185,12 +191,21 @@ def measure(name: str, folder: Path) -> dict:
     return json.loads(completed.stdout.strip().splitlines()[-1])
 
 
+def _best(measured: list[dict]) -> dict:
+    failed = [m for m in measured if "error" in m]
+    if failed:
+        return failed[0]
+    best = min(measured, key=lambda m: m["seconds"])
+    return {**best, "peak_rss_mb": max(m["peak_rss_mb"] for m in measured)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--operators", type=int, default=200_000)
     parser.add_argument("--contender", choices=sorted(CONTENDERS))
     parser.add_argument("--data", type=Path)
+    parser.add_argument("--repeat", type=int, default=3, help="Runs of each DuckDB contender.")
     parser.add_argument(
         "--skip-pandas", action="store_true", help="For very large N, where pandas cannot cope."
     )
@@ -206,11 +221,15 @@ def main() -> int:
         started = time.perf_counter()
         demo.generate(ParquetStore(folder), rows=args.rows, operators=args.operators, as_of=AS_OF)
         generated = time.perf_counter() - started
-        results = {
-            name: measure(name, Path(folder))
-            for name in CONTENDERS
-            if not (args.skip_pandas and name == "pandas")
-        }
+        # The machine is shared: each DuckDB contender runs --repeat times, interleaved,
+        # and its best time counts (pandas, being slow, runs once); peak memory is the
+        # highest seen.
+        runs = {name: [] for name in CONTENDERS if not (args.skip_pandas and name == "pandas")}
+        for round_ in range(args.repeat):
+            for name in runs:
+                if name != "pandas" or round_ == 0:
+                    runs[name].append(measure(name, Path(folder)))
+        results = {name: _best(measured) for name, measured in runs.items()}
         size_mb = sum(path.stat().st_size for path in Path(folder).glob("*.parquet")) / 2**20
 
     def seconds(name):
@@ -230,6 +249,7 @@ def main() -> int:
         "declarants": results["openaeo"].get("groups"),
         "parquet_mb": round(size_mb, 1),
         "generate_s": round(generated, 1),
+        "repeat": args.repeat,
         "errors": {name: r["error"] for name, r in results.items() if "error" in r},
     }
     print(json.dumps(report))

@@ -136,3 +136,25 @@ def test_serious_irregularities_and_late_payments_have_their_own_limits():
     limits = rules.Thresholds.of({"max_serious_irregularities": 0, "max_late_payment_rate": 0.1})
     codes = [flag["code"] for flag in rules.evaluate(indicators, limits)]
     assert codes == ["serious_irregularities", "late_payment_rate"]
+
+
+def _keeps_only_the_declarants_asked_for(store):
+    since, until = engine.window(AS_OF, 1)
+    total, rows = engine.screen_counted(store, since=since, until=until, z=Z, keep=["OP-B", "X"])
+    assert total == 2
+    assert [row[0] for row in rows] == ["OP-B"]
+
+
+def test_duckdb_keeps_only_the_declarants_asked_for(parquet_store, write_file):
+    services.declarations_import(actor=None, path=write_file(HAND_COMPUTED_CSV), file_name="f")
+    _keeps_only_the_declarants_asked_for(parquet_store)
+
+
+@pytest.mark.postgres
+def test_postgresql_keeps_only_the_declarants_asked_for(write_file):
+    store = PostgresStore(connection)
+    store.clear()
+    services.declarations_import(
+        actor=None, path=write_file(HAND_COMPUTED_CSV), file_name="f", store=store
+    )
+    _keeps_only_the_declarants_asked_for(store)

@@ -113,7 +113,7 @@ def test_a_failed_run_says_so(programmes, parquet_store, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("store unreachable")
 
-    monkeypatch.setattr("openaeo.screening.engine.screen", broken)
+    monkeypatch.setattr("openaeo.screening.engine.screen_counted", broken)
     factories.OperatorFactory()
     run = services.system_run_create(scope="all")
     with pytest.raises(RuntimeError):

@@ -132,5 +132,12 @@ def window(as_of: dt.date, lookback_years: float) -> tuple[dt.date, dt.date]:
 
 
 def screen(store, *, since: dt.date, until: dt.date, z: float) -> list[tuple]:
-    """The raw result rows of the screening query (see Indicators.from_row)."""
-    return store.query(SCREENING_SQL, {"since": since, "until": until, "z": z})
+    """The result rows of the screening query for every declarant (see Indicators.from_row)."""
+    return screen_counted(store, since=since, until=until, z=z)[1]
+
+
+def screen_counted(
+    store, *, since: dt.date, until: dt.date, z: float, keep: list[str] | None = None
+) -> tuple[int, list[tuple]]:
+    """Screen every declarant; (how many, the rows of the declarants in `keep` or all)."""
+    return store.screen(SCREENING_SQL, {"since": since, "until": until, "z": z}, keep)

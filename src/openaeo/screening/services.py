@@ -201,8 +201,11 @@ def _execute(run: ScreeningRun, store) -> None:
     declarants = 0
     for number, (years, confidence) in enumerate(windows, start=1):
         since, until = engine.window(run.as_of, years)
-        rows = engine.screen(store, since=since, until=until, z=rules.z_for(confidence))
-        declarants = max(declarants, len(rows))
+        keep = [context[0].identifier for context in contexts]
+        total, rows = engine.screen_counted(
+            store, since=since, until=until, z=rules.z_for(confidence), keep=keep
+        )
+        declarants = max(declarants, total)
         windows[(years, confidence)] = (since, until, {row[0]: row for row in rows})
         _progress(run, 10 + 50 * number // len(windows), "querying")
     results, flagged, holders_flagged = [], 0, []

@@ -57,6 +57,32 @@ class ParquetStore:
         finally:
             con.close()
 
+    def screen(self, sql: str, params: dict, keep: list[str] | None) -> tuple[int, list[tuple]]:
+        """Run the screening query; (declarants screened, the rows of `keep`, or all rows).
+
+        The result stays in DuckDB: only the rows asked for become Python objects, which
+        matters when 200,000 declarants are screened for 2,000 registered businesses.
+        """
+        if not self.files():
+            return 0, []
+        con = duckdb_connection(self.threads, self.memory_limit)
+        try:
+            text = engine.render(sql, source=self.source(), dialect=self.dialect)
+            con.execute(f"CREATE TEMP TABLE screened AS {text}", params)
+            total = con.execute("SELECT COUNT(*) FROM screened").fetchone()[0]
+            if keep is None:
+                return total, con.execute("SELECT * FROM screened").fetchall()
+            con.execute(
+                "CREATE TEMP TABLE keep AS SELECT UNNEST($keep) AS declarant_id",
+                {"keep": list(keep)},
+            )
+            rows = con.execute(
+                "SELECT screened.* FROM screened JOIN keep USING (declarant_id)"
+            ).fetchall()
+            return total, rows
+        finally:
+            con.close()
+
     def append(self, con, select_sql: str, name: str) -> Path:
         """Write the rows of `select_sql` (run on `con`) as one new file, all or nothing.
 
@@ -104,6 +130,25 @@ class PostgresStore:
         with self.connection.cursor() as cursor:
             cursor.execute(text, params)
             return cursor.fetchall()
+
+    def screen(self, sql: str, params: dict, keep: list[str] | None) -> tuple[int, list[tuple]]:
+        """As ParquetStore.screen: the result is kept in a temporary table until commit."""
+        from django.db import transaction
+
+        self.ensure_table()
+        text = engine.render(sql, source=self.source(), dialect=self.dialect)
+        with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMP TABLE screened ON COMMIT DROP AS {text}", params)
+            cursor.execute("SELECT COUNT(*) FROM screened")
+            total = cursor.fetchone()[0]
+            if keep is None:
+                cursor.execute("SELECT * FROM screened")
+            else:
+                cursor.execute(
+                    "SELECT * FROM screened WHERE declarant_id = ANY(%(keep)s)",
+                    {"keep": list(keep)},
+                )
+            return total, cursor.fetchall()
 
     def append(self, con, select_sql: str, name: str) -> None:
         """COPY the rows in; the caller's transaction makes it all or nothing."""
