@@ -737,6 +737,9 @@ def _monitoring(kind, certificate):
         actions_taken="Police told.",
         reported_by=owner,
         reported_at=timezone.now(),
+    )
+
+
 def _screening_run():
     from django.utils import timezone
 
