@@ -1,5 +1,7 @@
 """The staff pages of screening, and the compliance panel on the case page."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -92,6 +94,10 @@ def test_starting_a_run_from_the_page(client_for, people, parquet_store, program
     again = client.post(reverse("screening:run_start"), {"as_of": ""})
     assert again["Location"] == response["Location"]
     assert ScreeningRun.objects.count() == 1
+    # A run the worker lost long ago does not block a new one.
+    ScreeningRun.objects.update(created_at=run.created_at - dt.timedelta(hours=7))
+    later = client.post(reverse("screening:run_start"), {"as_of": ""})
+    assert later["Location"] != response["Location"]
 
 
 def test_the_results_list_costs_the_same_queries_for_many_businesses(

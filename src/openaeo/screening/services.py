@@ -23,6 +23,7 @@ from openaeo.screening.store import PostgresStore, store_from_settings
 logger = logging.getLogger(__name__)
 
 BATCH = 2000
+STALE_AFTER = dt.timedelta(hours=6)
 
 
 class ServiceError(Exception):
@@ -105,7 +106,10 @@ def screening_run_start(*, actor, scope: str = "all", as_of: dt.date | None = No
         waiting = (
             ScreeningRun.objects.select_for_update()
             .filter(
-                scope=scope, status__in=[ScreeningRun.Status.QUEUED, ScreeningRun.Status.RUNNING]
+                scope=scope,
+                status__in=[ScreeningRun.Status.QUEUED, ScreeningRun.Status.RUNNING],
+                # A run the worker lost (a crash, a restart) must not block new ones forever.
+                created_at__gte=clock.now() - STALE_AFTER,
             )
             .first()
         )
