@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/mra/v1/", mra_api.urls),
     path("mutual-recognition/", include("openaeo.mra.urls")),
     path("monitoring/", include("openaeo.monitoring.urls")),
+    path("screening/", include("openaeo.screening.urls")),
 ]
 
 handler403 = "openaeo.web.views.error_403"

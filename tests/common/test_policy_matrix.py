@@ -35,6 +35,7 @@ PREPARERS = {"owner", "editor", "representative"}  # the representative's mandat
 # Staff who read cases (validators and supervisors only in their own office).
 CASE_READERS = {"validator", "validator_elsewhere", "supervisor", "programme_manager", "auditor"}
 MRA_MANAGERS = {"programme_manager", "administrator"}
+SCREENING_READERS = CASE_READERS
 
 OK, REDIRECT, BAD_FORM, FORBIDDEN, NOT_FOUND, TO_LOGIN = 200, 302, 400, 403, 404, "login"
 
@@ -392,6 +393,36 @@ EXPECTED = {
         "monitoring_incident",
         expect({"validator", "supervisor"}, BAD_FORM, validator_elsewhere=NOT_FOUND),
     ),
+    # Compliance screening: readers of cases read it; programme managers start runs;
+    # they and administrators import declaration files; supervisors act on alerts.
+    "screening:runs": ("get", None, expect(SCREENING_READERS, OK)),
+    # No date given: today; the run is queued and its page shown.
+    "screening:run_start": ("post", None, expect({"programme_manager"}, REDIRECT)),
+    "screening:run": ("get", "screening_run", expect(SCREENING_READERS, OK)),
+    "screening:imports": (
+        "get",
+        None,
+        expect({"programme_manager", "administrator", "auditor"}, OK),
+    ),
+    # No file: the form again.
+    "screening:import_upload": (
+        "post",
+        None,
+        expect({"programme_manager", "administrator"}, BAD_FORM),
+    ),
+    "screening:import": (
+        "get",
+        "screening_import",
+        expect({"programme_manager", "administrator", "auditor"}, OK),
+    ),
+    "screening:alerts": ("get", None, expect(SCREENING_READERS, OK)),
+    # The alert belongs to PORT; no action chosen: the list again with the error.
+    "screening:alert_act": (
+        "post",
+        "screening_alert",
+        expect({"supervisor", "programme_manager"}, BAD_FORM),
+    ),
+    "screening:declarations": ("get", "operator", expect(SCREENING_READERS, OK)),
     "set_language": ("post", None, expect(set(ROLES), REDIRECT)),
     "javascript-catalog": ("get", None, expect(set(ROLES), OK)),
 }
@@ -410,6 +441,7 @@ OWN_NAMESPACES = (
     "certificates",
     "mra",
     "monitoring",
+    "screening",
 )
 
 
@@ -657,6 +689,9 @@ def objects(people, operator, request):
         "monitoring_review": lambda: {"review_id": _monitoring("review", _certificate()).pk},
         "monitoring_change": lambda: {"notice_id": _monitoring("change", _certificate()).pk},
         "monitoring_incident": lambda: {"incident_id": _monitoring("incident", _certificate()).pk},
+        "screening_run": lambda: {"run_id": _screening_run().pk},
+        "screening_import": lambda: {"import_id": _screening_import().pk},
+        "screening_alert": lambda: {"alert_id": _screening_alert(_certificate()).pk},
         # Loaded only for the routes that need it: publishing takes time.
         "programme": lambda: {
             "programme_id": request.getfixturevalue("programmes")["safe-reference"].pk
@@ -702,6 +737,45 @@ def _monitoring(kind, certificate):
         actions_taken="Police told.",
         reported_by=owner,
         reported_at=timezone.now(),
+    )
+
+
+def _screening_run():
+    from django.utils import timezone
+
+    from openaeo.screening.models import ScreeningRun
+
+    return ScreeningRun.objects.create(
+        scope="all", as_of=timezone.localdate(), created_at=timezone.now(), status="done"
+    )
+
+
+def _screening_import():
+    from django.utils import timezone
+
+    from openaeo.screening.models import DeclarationImport
+
+    return DeclarationImport.objects.create(
+        file_name="declarations.csv",
+        checksum="0" * 64,
+        status="rejected",
+        store="duckdb",
+        report={"file_errors": ["column:declarant_id:missing"], "rejects": []},
+        imported_at=timezone.now(),
+    )
+
+
+def _screening_alert(certificate):
+    from django.utils import timezone
+
+    from openaeo.screening.models import ComplianceAlert
+
+    return ComplianceAlert.objects.create(
+        operator=certificate.holder,
+        certificate=certificate,
+        office=certificate.decision.application.office,
+        reasons=[{"code": "serious_irregularities", "count": 1, "limit": 0}],
+        opened_at=timezone.now(),
     )
 
 

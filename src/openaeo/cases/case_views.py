@@ -12,6 +12,7 @@ from openaeo.cases import correspondence, decisions, forms, policy, selectors, t
 from openaeo.cases.models import UNDER_REVIEW, CaseStatus
 from openaeo.cases.selectors import clock_context, names_of
 from openaeo.common.forms import apply_service_errors
+from openaeo.screening import selectors as screening_selectors
 
 
 def _case_context(request, application, **bound_forms) -> dict:
@@ -40,6 +41,7 @@ def _case_context(request, application, **bound_forms) -> dict:
         "attachments": selectors.attachments_by_message(application),
         "notes": application.notes.select_related("author") if can_work else [],
         "records": application.operator.compliance_records.select_related("recorded_by"),
+        "screening": screening_selectors.case_panel(application.operator),
         "recommendation": application.recommendations.filter(round=application.round)
         .select_related("recommended_by")
         .first(),

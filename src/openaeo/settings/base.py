@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "openaeo.certificates",
     "openaeo.mra",
     "openaeo.monitoring",
+    "openaeo.screening",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -253,6 +254,19 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Declaration data for compliance screening (docs/screening.md): a directory of Parquet
+# files read by DuckDB (the default), or a table in a PostgreSQL database named by its
+# Django alias (SCREENING_STORE_BACKEND=postgres). Holders are re-screened every
+# SCREENING_RESCREEN_HOURS through `manage.py tick`.
+SCREENING_STORE = {
+    "backend": os.environ.get("SCREENING_STORE_BACKEND", "parquet"),
+    "path": Path(os.environ.get("SCREENING_PARQUET_DIR", VAR_DIR / "declarations")),
+    "database": os.environ.get("SCREENING_DATABASE", "default"),
+    "threads": int(os.environ.get("SCREENING_THREADS", "0")) or None,
+    "memory_limit": os.environ.get("SCREENING_MEMORY_LIMIT", "") or None,
+}
+SCREENING_RESCREEN_HOURS = int(os.environ.get("SCREENING_RESCREEN_HOURS", "24"))
 
 # Evidence files: the largest upload accepted, and clamd, the virus scanner (a UNIX
 # socket, or a host and port). Without a scanner, uploads stay quarantined.

@@ -31,6 +31,8 @@ _STAFF_ITEMS = [
     NavItem(_("Overview"), "web:dashboard"),
     NavItem(_("Work queue"), "cases:queue"),
     NavItem(_("Certificates"), "certificates:list"),
+    NavItem(_("Compliance screening"), "screening:runs"),
+    NavItem(_("Declaration data"), "screening:imports"),
     NavItem(_("Offices and colleagues"), "accounts:offices"),
     NavItem(_("Programme configuration"), "catalogue:programme_manage"),
     NavItem(_("Mutual recognition"), "mra:partners"),

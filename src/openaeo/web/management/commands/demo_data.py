@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from openaeo.web import demo
@@ -16,6 +17,10 @@ class Command(BaseCommand):
     def handle(self, *args, accounts, **options):
         if not accounts:
             created = demo.load()
+            # Declarations for compliance screening, and one screening (docs/screening.md).
+            call_command(
+                "demo_declarations", rows=200_000, operators=2_000, if_empty=True, screen=True
+            )
             summary = ", ".join(f"{count} {kind}" for kind, count in created.items() if count)
             self.stdout.write(f"Demo data loaded ({summary or 'nothing new: already there'}).")
             return
