@@ -94,7 +94,9 @@ def normalise_number(value: str) -> str:
 def _status_of(certificate: Certificate, today: dt.date) -> str:
     if certificate.status == CertificateStatus.REVOKED:
         return REVOKED
-    if certificate.status == CertificateStatus.EXPIRED or (
+    # A superseded certificate (renewed or reissued under a new number) no longer proves
+    # status on its own: it answers like an expired one.
+    if certificate.status in (CertificateStatus.EXPIRED, CertificateStatus.SUPERSEDED) or (
         certificate.expires_on is not None and certificate.expires_on < today
     ):
         return EXPIRED
@@ -137,6 +139,7 @@ PARTNER_STATUSES = {
     CertificateStatus.SUSPENDED: SUSPENDED,
     CertificateStatus.REVOKED: REVOKED,
     CertificateStatus.EXPIRED: EXPIRED,
+    CertificateStatus.SUPERSEDED: EXPIRED,
 }
 
 
