@@ -376,7 +376,12 @@ def _change(action: str, *, actor, certificate: Certificate, reason: str, **deta
             before={"status": before},
             after={
                 "status": target,
-                **{k: v for k, v in details.items() if not k.endswith("_at")},
+                # What the action recorded (a remedy, a bar), not the fields it cleared.
+                **{
+                    key: value
+                    for key, value in details.items()
+                    if value not in (None, "") and not key.endswith("_at")
+                },
             },
             reason=reason,
         )
