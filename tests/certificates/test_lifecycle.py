@@ -282,3 +282,31 @@ def test_the_staff_page_offers_the_actions_by_status(published, staff, client_fo
     # A validator reads the page and is offered nothing.
     text = client_for(staff["validator"]).get(url).content.decode()
     assert "Open a reassessment" not in text and "Reinstate the certificate" not in text
+
+
+def test_the_certificates_page_reads_the_same_whatever_the_number_of_certificates(
+    certify, holder, owner_of, client_for, staff
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(owner_of)
+    url = reverse("certificates:business", args=[holder.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    first = certify(holder)
+    services.certificate_suspend(
+        actor=staff["supervisor"],
+        certificate=first,
+        reason=REASON,
+        remedy_due=clock.today() + dt.timedelta(days=9),
+        remedy_required=REMEDY,
+    )
+    one = queries()
+    for _ in range(3):
+        certify(holder)
+    assert queries() == one
