@@ -371,3 +371,20 @@ def test_the_holder_starts_the_renewal_from_the_certificates_page(held, owner, c
     case = certificate.cases.get()
     assert done.status_code == 302 and done["Location"] == reverse("cases:status", args=[case.pk])
     assert certificate_services.renewal_open(certificate)
+
+
+def test_a_renewal_decided_after_the_expiry_follows_on_from_it(held, staff, owner):
+    certificate = _end_date(held, "reassessment", days=10)
+    case = reassessments.renewal_start(actor=owner, certificate=certificate)
+    last_day = certificate.expires_on
+    with clock.frozen_at(
+        dt.datetime.combine(last_day + dt.timedelta(days=3), dt.time(12), tzinfo=dt.UTC)
+    ):
+        assert certificate_services.certificates_expire_due() == 1
+        case.refresh_from_db()
+        decide(case, staff, Outcome.GRANTED)
+    certificate.refresh_from_db()
+    new = certificate.replaced_by
+    assert certificate.status == CertificateStatus.EXPIRED  # not superseded: it had ended
+    assert new.status == CertificateStatus.ACTIVE
+    assert new.effective_on == last_day + dt.timedelta(days=3)

@@ -487,6 +487,10 @@ def _supersede(certificate: Certificate, *, by: Certificate, actor) -> None:
     bit is set, so a partner holding the old file is sent to the new one."""
     _status_lists(certificate.status_list)
     certificate = Certificate.objects.select_for_update(of=("self",)).get(pk=certificate.pk)
+    if certificate.status == CertificateStatus.EXPIRED:
+        # Its last day passed while the renewal was decided: it stays expired (`replaces`
+        # on the new certificate still links the two).
+        return
     if certificate.status not in (CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED):
         raise ValidationError(
             _("A certificate that is %(status)s cannot be renewed or reissued.")
