@@ -151,7 +151,7 @@ def test_confirmed_at_another_level_reissues_and_supersedes(held, staff, client)
     assert verify(client, held.aeo_number) == "expired"
     assert verify(client, new.aeo_number) == "valid"
     event = AuditEvent.objects.get(action="certificate.supersede")
-    assert event.after == {"status": "superseded", "replaced_by": new.aeo_number}
+    assert event.after == {"status": "superseded"} and new.aeo_number in event.reason
 
 
 def test_confirmed_with_conditions_needs_them(held, staff):
@@ -278,7 +278,7 @@ def _end_date(certificate, renewal: str, days: int = 90):
     return certificate
 
 
-def test_a_renewal_by_reassessment_supersedes_without_a_gap(held, staff, owner):
+def test_a_renewal_by_reassessment_follows_on_without_a_gap(held, staff, owner, client):
     certificate = _end_date(held, "reassessment")
     case = reassessments.renewal_start(actor=owner, certificate=certificate)
     assert (case.kind, case.certificate, case.status) == (
@@ -290,11 +290,21 @@ def test_a_renewal_by_reassessment_supersedes_without_a_gap(held, staff, owner):
     decide(case, staff, Outcome.GRANTED)
     certificate.refresh_from_db()
     new = certificate.replaced_by
-    assert certificate.status == CertificateStatus.SUPERSEDED
-    # Three years from the day after the old certificate's last day: no day lost.
+    # The new certificate takes over the day after the old one's last day, for three
+    # years: renewing early loses no day, and the two never overlap.
     start = certificate.expires_on + dt.timedelta(days=1)
+    assert new.effective_on == start
     assert new.expires_on == start.replace(year=start.year + 3) - dt.timedelta(days=1)
-    assert new.effective_on == clock.today()
+    assert certificate.status == CertificateStatus.ACTIVE
+    assert verify(client, certificate.aeo_number) == "valid"
+    assert verify(client, new.aeo_number) == "unknown"  # not in effect yet
+    with clock.frozen_at(dt.datetime.combine(start, dt.time(12), tzinfo=dt.UTC)):
+        assert certificate_services.certificates_expire_due() == 1
+        certificate.refresh_from_db()
+        assert certificate.status == CertificateStatus.SUPERSEDED
+        assert verify(client, certificate.aeo_number) == "expired"
+        assert verify(client, new.aeo_number) == "valid"
+    assert Notification.objects.filter(recipient=owner, subject_text__contains="replaced").exists()
 
 
 def test_a_renewal_cannot_start_before_the_window(held, owner):

@@ -148,21 +148,22 @@ def _owners(operator) -> list:
 def _validity_replacing(
     replaced: Certificate, tier: dict, decided_on: dt.date, *, renewal: bool
 ) -> tuple[dt.date, dt.date | None]:
-    """Validity of a certificate that replaces another: it applies from the decision
-    (the holder already is an AEO, so there is no waiting period and no gap).
+    """Validity of a certificate that replaces another.
 
-    A renewal runs the tier's years from the day after the old certificate's last day
-    (or from the decision, if that is later): renewing early loses no days. A reissue
-    after a reassessment (another level) keeps the old last day, or the tier's period
-    from the decision when the old certificate had no end date."""
+    A renewal follows on from the old certificate: it applies from the day after the old
+    one's last day (or from the decision, if that is later), for the tier's years, so
+    renewing early loses no day and the two never overlap. A reissue after a
+    reassessment (another level) applies from the decision (no waiting period: the
+    holder already is an AEO) and keeps the old last day, or the tier's period from the
+    decision when the old certificate had no end date."""
     years = (tier.get("validity") or {}).get("years")
-    if not years:
-        return decided_on, None
     if renewal:
         start = decided_on
         if replaced.expires_on is not None:
             start = max(start, replaced.expires_on + dt.timedelta(days=1))
-        return decided_on, _add_years(start, years) - dt.timedelta(days=1)
+        return start, (_add_years(start, years) - dt.timedelta(days=1)) if years else None
+    if not years:
+        return decided_on, None
     if replaced.expires_on is not None:
         return decided_on, replaced.expires_on
     return decided_on, _add_years(decided_on, years) - dt.timedelta(days=1)
@@ -238,8 +239,10 @@ def certificate_issue(*, decision, actor, replaces: Certificate | None = None) -
                 **({"replaces": replaces.aeo_number} if replaces else {}),
             },
         )
-        if replaces is not None:
-            _supersede(replaces, by=certificate, actor=actor)
+        # A renewal granted before the old certificate's end takes over when it ends
+        # (certificates_expire_due supersedes it then); otherwise it takes over now.
+        if replaces is not None and effective_on <= decided_on:
+            certificate_supersede(actor=actor, certificate=replaces, by=certificate)
         notify(
             _owners(operator),
             subject=gettext_noop("Your AEO certificate %(number)s"),
@@ -294,6 +297,10 @@ TRANSITIONS = {
     "reinstate": ((CertificateStatus.SUSPENDED,), CertificateStatus.ACTIVE),
     "revoke": ((CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED), CertificateStatus.REVOKED),
     "expire": ((CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED), CertificateStatus.EXPIRED),
+    "supersede": (
+        (CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED),
+        CertificateStatus.SUPERSEDED,
+    ),
 }
 
 MESSAGES = {
@@ -317,6 +324,13 @@ MESSAGES = {
         gettext_noop(
             "Customs has revoked the AEO status of %(business)s. Reason: %(reason)s. "
             "You may apply again from %(date)s."
+        ),
+    ),
+    "supersede": (
+        gettext_noop("Your AEO certificate %(number)s is replaced"),
+        gettext_noop(
+            "%(reason)s %(business)s keeps its AEO status under the new certificate: "
+            "download its credential from OpenAEO and send it to your partners."
         ),
     ),
     "expire": (
@@ -458,18 +472,27 @@ def certificate_expire(*, actor, certificate: Certificate, reason: str) -> Certi
 
 
 def certificates_expire_due() -> int:
-    """Expire every certificate whose last day of validity has passed (via `tick`)."""
+    """Expire every certificate whose last day of validity has passed (via `tick`); one
+    that was renewed is superseded by its renewal instead."""
     count = 0
-    due = Certificate.objects.filter(
-        status__in=TRANSITIONS["expire"][0], expires_on__lt=clock.today()
-    ).order_by("id")
+    due = (
+        Certificate.objects.filter(
+            status__in=TRANSITIONS["expire"][0], expires_on__lt=clock.today()
+        )
+        .select_related("replaced_by")
+        .order_by("id")
+    )
     for certificate in due.iterator():
+        replacement = getattr(certificate, "replaced_by", None)
         try:
-            certificate_expire(
-                actor=None,
-                certificate=certificate,
-                reason=gettext_noop("The period of validity ended."),
-            )
+            if replacement is not None:  # renewed: the new certificate takes over
+                certificate_supersede(actor=None, certificate=certificate, by=replacement)
+            else:
+                certificate_expire(
+                    actor=None,
+                    certificate=certificate,
+                    reason=gettext_noop("The period of validity ended."),
+                )
         except ValidationError:
             continue  # changed meanwhile
         count += 1
@@ -479,39 +502,20 @@ def certificates_expire_due() -> int:
 # --------------------------------------------------------------------------- lifecycle
 
 
-def _supersede(certificate: Certificate, *, by: Certificate, actor) -> None:
-    """Mark `certificate` as replaced by `by` (inside certificate_issue's transaction).
-
-    Not a sanction: the holder keeps AEO status under the new number. The old number
-    verifies as "expired" (no longer proof on its own) and its credential's revocation
-    bit is set, so a partner holding the old file is sent to the new one."""
-    _status_lists(certificate.status_list)
-    certificate = Certificate.objects.select_for_update(of=("self",)).get(pk=certificate.pk)
+def certificate_supersede(*, actor, certificate: Certificate, by: Certificate) -> Certificate:
+    """Mark `certificate` as replaced by `by` (a renewal that takes over, or a reissue
+    at another level). Not a sanction: the holder keeps AEO status under the new
+    number. The old number then verifies as "expired" and the old credential's
+    revocation bit is set, so only the new credential proves status. A certificate
+    that has already expired stays expired (`by.replaces` still links the two)."""
     if certificate.status == CertificateStatus.EXPIRED:
-        # Its last day passed while the renewal was decided: it stays expired (`replaces`
-        # on the new certificate still links the two).
-        return
-    if certificate.status not in (CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED):
-        raise ValidationError(
-            _("A certificate that is %(status)s cannot be renewed or reissued.")
-            % {"status": certificate.get_status_display().lower()}
-        )
-    before = certificate.status
-    certificate.status = CertificateStatus.SUPERSEDED
-    certificate.status_reason = gettext_noop("Replaced by certificate %(number)s.") % {
-        "number": by.aeo_number
-    }
-    certificate.status_changed_at = clock.now()
-    certificate.save(update_fields=["status", "status_reason", "status_changed_at"])
-    record_event(
+        return certificate
+    return _change(
+        "supersede",
         actor=actor,
-        action="certificate.supersede",
-        obj=certificate,
-        acting_for=certificate.holder,
-        before={"status": before},
-        after={"status": CertificateStatus.SUPERSEDED, "replaced_by": by.aeo_number},
+        certificate=certificate,
+        reason=gettext_noop("Replaced by certificate %(number)s.") % {"number": by.aeo_number},
     )
-    status_lists_refresh(certificate.status_list)
 
 
 def certificate_confirm(*, actor, certificate: Certificate, decision) -> Certificate:
