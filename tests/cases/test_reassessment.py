@@ -398,3 +398,42 @@ def test_a_renewal_decided_after_the_expiry_follows_on_from_it(held, staff, owne
     assert certificate.status == CertificateStatus.EXPIRED  # not superseded: it had ended
     assert new.status == CertificateStatus.ACTIVE
     assert new.effective_on == last_day + dt.timedelta(days=3)
+
+
+def test_recommended_and_decided_from_the_case_page(held, staff, client_for):
+    case = open_reassessment(held, staff)
+    validator, supervisor = client_for(staff["validator"]), client_for(staff["supervisor2"])
+    page = validator.get(reverse("cases:case", args=[case.pk]))
+    choices = dict(page.context["forms"]["recommend"].fields["outcome"].choices)
+    assert set(choices) == {"confirmed", "confirmed_with_conditions", "suspended", "revoked"}
+    due = (clock.today() + dt.timedelta(days=30)).isoformat()
+    fields = {
+        "outcome": "suspended",
+        "tier_code": case.tier_code,
+        "reasons": REASONS,
+        "conditions": "Keep a seal log.",
+        "remedy_by": due,
+    }
+    missing = validator.post(
+        reverse("cases:act", args=[case.pk, "recommend"]),
+        {"recommend-version": case.version, **{f"recommend-{k}": v for k, v in fields.items()}}
+        | {"recommend-remedy_by": ""},
+    )
+    assert missing.status_code == 400 and "remedy" in missing.content.decode()
+    done = validator.post(
+        reverse("cases:act", args=[case.pk, "recommend"]),
+        {"recommend-version": case.version, **{f"recommend-{k}": v for k, v in fields.items()}},
+    )
+    assert done.status_code == 302
+    case.refresh_from_db()
+    decided = supervisor.post(
+        reverse("cases:act", args=[case.pk, "decide"]),
+        {"decide-version": case.version, **{f"decide-{k}": v for k, v in fields.items()}},
+    )
+    assert decided.status_code == 302
+    held.refresh_from_db()
+    assert held.status == CertificateStatus.SUSPENDED and held.remedy_due.isoformat() == due
+    letter = supervisor.get(
+        reverse("cases:decision_letter", args=[case.pk, case.decisions.get().pk])
+    )
+    assert letter.status_code == 200
