@@ -67,7 +67,7 @@ def with_lifecycle(certificates: QuerySet[Certificate]) -> list[Certificate]:
     from openaeo.certificates import services
 
     rows = list(
-        certificates.select_related("replaced_by").prefetch_related(
+        certificates.select_related("replaced_by", "replaces").prefetch_related(
             Prefetch(
                 "cases",
                 queryset=Application.objects.exclude(status__in=("closed", "withdrawn")).order_by(
