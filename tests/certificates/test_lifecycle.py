@@ -310,3 +310,22 @@ def test_the_certificates_page_reads_the_same_whatever_the_number_of_certificate
     for _ in range(3):
         certify(holder)
     assert queries() == one
+
+
+def test_the_mra_feed_record_follows_the_status(published, staff):
+    from openaeo.mra.feed import record_of
+
+    services.certificate_suspend(
+        actor=staff["supervisor"],
+        certificate=published,
+        reason=REASON,
+        remedy_due=clock.today() + dt.timedelta(days=9),
+        remedy_required=REMEDY,
+    )
+    published.refresh_from_db()
+    record = record_of(published)
+    assert record["status"] == "suspended"
+    assert record["status_changed_on"] == clock.today().isoformat()
+    services.certificate_reinstate(actor=staff["supervisor"], certificate=published, reason=REASON)
+    published.refresh_from_db()
+    assert record_of(published)["status"] == "active"
