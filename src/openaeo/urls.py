@@ -31,6 +31,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/mra/v1/", mra_api.urls),
     path("mutual-recognition/", include("openaeo.mra.urls")),
+    path("monitoring/", include("openaeo.monitoring.urls")),
 ]
 
 handler403 = "openaeo.web.views.error_403"

@@ -6,7 +6,7 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from openaeo.certificates import credentials, services
+from openaeo.certificates import credentials, services, verification
 from openaeo.certificates.models import Certificate
 from openaeo.common import clock
 from tests import factories
@@ -221,6 +221,42 @@ def test_a_token_has_a_limit_of_its_own(published, client, settings, token_for):
     # A made-up token is refused, not counted as anonymous.
     bogus = client.get(api_url(certificate.aeo_number), headers={"Authorization": "Bearer oat_x"})
     assert bogus.status_code == 401
+
+
+def test_exempt_addresses_are_not_counted(published, client, settings):
+    # By default every address is counted.
+    assert settings.VERIFY_RATE_LIMIT_EXEMPT == []
+    settings.VERIFY_RATE_LIMIT = "2/minute"
+    settings.VERIFY_RATE_LIMIT_EXEMPT = ["10.1.2.3", "127.0.0.0/8"]
+    url = api_url(published().aeo_number)
+    for _ in range(5):
+        assert client.get(url).status_code == 200  # the test client is 127.0.0.1
+    for _ in range(2):
+        assert client.get(url, REMOTE_ADDR="203.0.113.9").status_code == 200
+    assert client.get(url, REMOTE_ADDR="203.0.113.9").status_code == 429
+
+
+def test_a_malformed_exemption_stops_with_a_clear_error(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.VERIFY_RATE_LIMIT_EXEMPT = ["the proxy"]
+    with pytest.raises(ImproperlyConfigured, match="VERIFY_RATE_LIMIT_EXEMPT"):
+        verification.exempt_address("127.0.0.1")
+    settings.VERIFY_RATE_LIMIT_EXEMPT = ["192.0.2.0/24", "2001:db8::/32"]
+    assert verification.exempt_address("192.0.2.77")
+    assert verification.exempt_address("2001:db8::1")
+    assert not verification.exempt_address("192.0.3.1")
+    assert not verification.exempt_address("not an address")
+
+
+def test_a_lookup_takes_the_number_as_data_and_the_level_code_without_a_name(
+    published, client, django_assert_num_queries
+):
+    certificate = published(tier_name={})
+    with django_assert_num_queries(1):
+        answer = verification.verify_number(certificate.aeo_number)
+    assert answer.status == "valid" and answer.tier == certificate.tier_code
+    assert verification.verify_number("ZZ' OR '1'='1").status == "unknown"
 
 
 def test_the_page_answers_a_friendly_429(published, client, settings):

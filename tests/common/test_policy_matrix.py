@@ -350,6 +350,64 @@ EXPECTED = {
     ),
     "certificates:pdf": ("get", "certificate", expect(MEMBERS | STAFF, OK, refused=NOT_FOUND)),
     "certificates:verify": ("get", None, expect(set(ROLES), OK)),
+    # Monitoring: the holder's members read, owners and editors write (viewers 403); the
+    # officers of the certificate's office review (empty review form: 400).
+    "monitoring:holder": (
+        "get",
+        "certificate",
+        expect(MEMBERS, OK, **_operator_refusals_for(MEMBERS)),
+    ),
+    "monitoring:self_review": (
+        "get",
+        "certificate",
+        expect(MEMBERS, OK, **_operator_refusals_for(MEMBERS)),
+    ),
+    "monitoring:change_new": (
+        "get",
+        "certificate",
+        expect({"owner", "editor"}, OK, **_operator_refusals_for(MEMBERS)),
+    ),
+    "monitoring:incident_new": (
+        "get",
+        "certificate",
+        expect({"owner", "editor"}, OK, **_operator_refusals_for(MEMBERS)),
+    ),
+    "monitoring:incident_report_for_holder": (
+        "get",
+        "certificate",
+        expect({"validator", "supervisor"}, OK, validator_elsewhere=NOT_FOUND),
+    ),
+    "monitoring:overview": ("get", None, expect(CASE_READERS, OK)),
+    "monitoring:self_review_detail": (
+        "get",
+        "monitoring_review",
+        expect(CASE_READERS, OK, validator_elsewhere=NOT_FOUND),
+    ),
+    "monitoring:self_review_review": (
+        "post",
+        "monitoring_review",
+        expect({"validator", "supervisor"}, BAD_FORM, validator_elsewhere=NOT_FOUND),
+    ),
+    "monitoring:change_detail": (
+        "get",
+        "monitoring_change",
+        expect(CASE_READERS, OK, validator_elsewhere=NOT_FOUND),
+    ),
+    "monitoring:change_review": (
+        "post",
+        "monitoring_change",
+        expect({"validator", "supervisor"}, BAD_FORM, validator_elsewhere=NOT_FOUND),
+    ),
+    "monitoring:incident_detail": (
+        "get",
+        "monitoring_incident",
+        expect(CASE_READERS, OK, validator_elsewhere=NOT_FOUND),
+    ),
+    "monitoring:incident_review": (
+        "post",
+        "monitoring_incident",
+        expect({"validator", "supervisor"}, BAD_FORM, validator_elsewhere=NOT_FOUND),
+    ),
     "set_language": ("post", None, expect(set(ROLES), REDIRECT)),
     "javascript-catalog": ("get", None, expect(set(ROLES), OK)),
 }
@@ -367,6 +425,7 @@ OWN_NAMESPACES = (
     "notifications",
     "certificates",
     "mra",
+    "monitoring",
 )
 
 
@@ -611,11 +670,55 @@ def objects(people, operator, request):
             "import_id": _partner_import().pk,
         },
         "partner_mapping": _partner_mapping,
+        "monitoring_review": lambda: {"review_id": _monitoring("review", _certificate()).pk},
+        "monitoring_change": lambda: {"notice_id": _monitoring("change", _certificate()).pk},
+        "monitoring_incident": lambda: {"incident_id": _monitoring("incident", _certificate()).pk},
         # Loaded only for the routes that need it: publishing takes time.
         "programme": lambda: {
             "programme_id": request.getfixturevalue("programmes")["safe-reference"].pk
         },
     }
+
+
+def _monitoring(kind, certificate):
+    """A submitted self-review, a change notice or an incident report of `certificate`."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from openaeo.monitoring.models import ChangeNotice, IncidentReport, SelfReview
+
+    owner = certificate.holder.memberships.get(role="owner").user
+    if kind == "review":
+        return SelfReview.objects.create(
+            certificate=certificate,
+            year=2026,
+            window_opens=dt.date(2026, 10, 1),
+            window_closes=dt.date(2026, 12, 31),
+            status="submitted",
+            opened_at=timezone.now(),
+            submitted_at=timezone.now(),
+            submitted_by=owner,
+        )
+    if kind == "change":
+        return ChangeNotice.objects.create(
+            certificate=certificate,
+            kind="sites",
+            description="A second warehouse opened.",
+            effective_on=timezone.localdate(),
+            submitted_by=owner,
+            submitted_at=timezone.now(),
+        )
+    return IncidentReport.objects.create(
+        certificate=certificate,
+        kind="seal_breach",
+        occurred_on=timezone.localdate(),
+        place="Loading bay",
+        description="A broken seal.",
+        actions_taken="Police told.",
+        reported_by=owner,
+        reported_at=timezone.now(),
+    )
 
 
 def _partner_import():

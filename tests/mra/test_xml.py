@@ -23,12 +23,14 @@ def _b64decode(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _unzip(response):
+def _body(response) -> bytes:
     assert response.status_code == 200, response.content
     assert response["Content-Type"] == "application/zip"
-    digest = base64.b64encode(hashlib.sha256(response.content).digest()).decode()
-    assert response["Repr-Digest"] == f"sha-256=:{digest}:"
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    return b"".join(response.streaming_content)
+
+
+def _unzip(response):
+    archive = zipfile.ZipFile(io.BytesIO(_body(response)))
     return {name: archive.read(name) for name in archive.namelist()}
 
 
@@ -43,9 +45,12 @@ def test_the_zip_holds_the_xml_its_checksum_and_a_valid_detached_signature(
     assert empty == ""
     protected = json.loads(_b64decode(header))
     assert protected["alg"] == "EdDSA"
+    # The signature is over the checksum file, which binds the XML (it is streamed).
+    assert protected["detached"] == "aeo-operators.xml.sha256"
     jwk = next(k for k in credentials.jwks()["keys"] if k["kid"] == protected["kid"])
     public = Ed25519PublicKey.from_public_bytes(_b64decode(jwk["x"]))
-    payload = base64.urlsafe_b64encode(xml).rstrip(b"=").decode()
+    signed = files["aeo-operators.xml.sha256"]
+    payload = base64.urlsafe_b64encode(signed).rstrip(b"=").decode()
     public.verify(_b64decode(signature), f"{header}.{payload}".encode())  # raises if wrong
     for certificate in certificates:
         assert certificate.aeo_number.encode() in xml
@@ -57,7 +62,7 @@ def test_the_zip_is_refused_to_a_client_without_a_partner(api, machine_token, db
 
 def test_our_zipped_xml_round_trips(api, partner, certificates):
     _partner, token = partner
-    data = api.get(ZIP, token).content
+    data = _body(api.get(ZIP, token))
     other_side, _token = make_partner("Mirror Customs", client=False)
     received, _created = services.import_file(
         actor=None, partner=other_side, data=data, file_name="aeo-operators.zip"

@@ -4,15 +4,12 @@ Partner administrations read our AEO certificates with a client-credentials toke
 (obtained at /api/v1/auth/token) carrying the scope mra:read.
 """
 
-import base64
 import datetime as dt
-import hashlib
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from ninja import Field, Query, Router, Schema
 
 from openaeo.certificates import credentials
-from openaeo.common import clock
 from openaeo.common.api_policy import requires
 from openaeo.common.api_support import (
     OpenAeoNinjaAPI,
@@ -24,7 +21,7 @@ from openaeo.common.api_support import (
     paginate,
     problems,
 )
-from openaeo.mra import feed, selectors, xml_files
+from openaeo.mra import export, feed, selectors
 from openaeo.mra.policy import PARTNER_FEED
 
 router = Router(tags=["Mutual recognition"])
@@ -95,18 +92,19 @@ CSV_RESPONSE = {
 @requires(PARTNER_FEED)
 def mra_operators_csv(request, query: Query[CsvQuery]):
     """Every matching certificate in one streamed CSV file (not paginated)."""
-    certificates = selectors.feed_certificates(query.changed_since)
-    records = (feed.record_of(c) for c in certificates.iterator(chunk_size=2000))
-    response = StreamingHttpResponse(feed.csv_lines(records), content_type="text/csv")
+    chunks = export.chunks("csv", changed_since=query.changed_since)
+    response = StreamingHttpResponse(chunks, content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="aeo-operators.csv"'
     return response
 
 
 ZIP_RESPONSE = {
     200: {
-        "description": "A zip holding aeo-operators.xml, its SHA-256 (aeo-operators.xml.sha256) "
-        "and a detached JWS over the XML bytes (aeo-operators.xml.jws, EdDSA, verify with "
-        "`/.well-known/jwks.json`). The Repr-Digest header carries the zip's own SHA-256.",
+        "description": "A zip holding aeo-operators.xml, its SHA-256 "
+        "(aeo-operators.xml.sha256) and a detached JWS over the bytes of that checksum file "
+        '(aeo-operators.xml.jws, EdDSA, header `"detached": "aeo-operators.xml.sha256"`, '
+        "verify with `/.well-known/jwks.json`). Streamed as it is written: the checksum and "
+        "the signature are the last entries.",
         "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
@@ -121,15 +119,12 @@ ZIP_RESPONSE = {
 )
 @requires(PARTNER_FEED)
 def mra_operators_zip(request, query: Query[CsvQuery]):
-    """Every matching certificate in one XML file, signed and zipped (not paginated)."""
-    certificates = selectors.feed_certificates(query.changed_since)
-    records = (feed.record_of(c) for c in certificates.iterator(chunk_size=2000))
-    xml = xml_files.xml_bytes(records, generated_at=clock.now().isoformat())
-    data = xml_files.signed_zip(xml, credentials.signing_key())
-    response = HttpResponse(data, content_type="application/zip")
+    """Every matching certificate in one XML file, signed and zipped, streamed (not
+    paginated)."""
+    # The key is read here, so that a missing key fails before anything is sent.
+    chunks = export.chunks("xml", changed_since=query.changed_since, key=credentials.signing_key())
+    response = StreamingHttpResponse(chunks, content_type="application/zip")
     response["Content-Disposition"] = 'attachment; filename="aeo-operators.zip"'
-    digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
-    response["Repr-Digest"] = f"sha-256=:{digest}:"
     return response
 
 

@@ -1,6 +1,7 @@
 """Reading mutual-recognition data: our outgoing feed, partners, and partner certificates."""
 
 import datetime as dt
+from collections.abc import Iterator
 
 from django.db.models import DateTimeField, F, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
@@ -8,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from openaeo.certificates.models import Certificate
 from openaeo.common import clock
+from openaeo.mra import feed
 from openaeo.mra.models import (
     IdentifierMapping,
     MappingStatus,
@@ -39,6 +41,31 @@ def feed_certificates(changed_since: dt.datetime | None = None) -> QuerySet[Cert
             Q(issued_at__gte=changed_since) | Q(status_changed_at__gte=changed_since)
         )
     return queryset
+
+
+# Rows fetched from the database at a time by the streamed exports: on PostgreSQL a
+# server-side cursor hands them over in batches of this size.
+FEED_CHUNK_SIZE = 2000
+
+
+def feed_rows(changed_since: dt.datetime | None = None) -> Iterator[tuple]:
+    """The certificates of the feed as plain tuples (feed.ROW_COLUMNS), read in batches.
+
+    One query whatever the number of certificates (the holder's address is joined, not
+    fetched per row), no model instances, and memory bounded by FEED_CHUNK_SIZE: what the
+    CSV, JSON and zipped XML exports of the whole register need.
+    """
+    queryset = Certificate.objects.order_by("id")
+    if changed_since is not None:
+        queryset = queryset.filter(
+            Q(issued_at__gte=changed_since) | Q(status_changed_at__gte=changed_since)
+        )
+    return queryset.values_list(*feed.ROW_COLUMNS).iterator(chunk_size=FEED_CHUNK_SIZE)
+
+
+def feed_records(changed_since: dt.datetime | None = None) -> Iterator[dict]:
+    """The feed records of feed_rows, one at a time."""
+    return map(feed.record_of_row, feed_rows(changed_since))
 
 
 def active_partner_for_client(client_id: str, on: dt.date | None = None):

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "openaeo.notifications",
     "openaeo.certificates",
     "openaeo.mra",
+    "openaeo.monitoring",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -281,6 +282,9 @@ OPENAEO_ISSUER = os.environ.get("CREDENTIAL_ISSUER", "")
 # API token, as "COUNT/second|minute|hour|day".
 VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "60/minute")
 VERIFY_TOKEN_RATE_LIMIT = os.environ.get("VERIFY_TOKEN_RATE_LIMIT", "600/minute")
+# Client addresses (or networks, as 10.0.0.0/8) whose lookups are never counted: a trusted
+# system of the administration, or a load test on loopback. Empty by default.
+VERIFY_RATE_LIMIT_EXEMPT = env_list("VERIFY_RATE_LIMIT_EXEMPT", default=[])
 OPENAEO_API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 OPENAEO_MACHINE_TOKEN_LIFETIME = timedelta(
     minutes=int(os.environ.get("MACHINE_TOKEN_MINUTES", "60"))

@@ -20,6 +20,7 @@ from openaeo.accounts import services as account_services
 from openaeo.accounts.models import Office
 from openaeo.accounts.roles import MandateScope, OperatorRole, StaffRole
 from openaeo.common import clock
+from openaeo.monitoring import demo as monitoring_demo
 from openaeo.operators import services as operator_services
 from openaeo.operators.models import EconomicOperator, Mandate, OperatorMembership
 
@@ -316,6 +317,7 @@ def load() -> dict[str, int]:
         _demo_assessment(coffee, owner, created)
         _demo_later_stages(owner, created)
         _demo_cases(people, created)
+        monitoring_demo.load(created)
         _demo_reassessment(people)
     return created
 

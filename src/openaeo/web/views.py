@@ -29,12 +29,18 @@ def dashboard(request):
             (StaffRole(role).label, STAFF_ROLE_SUMMARIES[role]) for role in sorted(user.staff_roles)
         ]
         from openaeo.cases.selectors import work_summary
+        from openaeo.monitoring.selectors import waiting_counts as monitoring_waiting
 
         assignments = user.staff_assignments.filter(active=True).select_related("office")
         return render(
             request,
             "web/dashboard_staff.html",
-            {"held_roles": held, "assignments": assignments, "work": work_summary(user)},
+            {
+                "held_roles": held,
+                "assignments": assignments,
+                "work": work_summary(user),
+                "monitoring": monitoring_waiting(user),
+            },
         )
     return render(
         request,
