@@ -312,6 +312,22 @@ EXPECTED = {
     "certificates:detail": ("get", "certificate", expect(STAFF, OK)),
     # No action chosen: the supervisor of the deciding office sees the form again.
     "certificates:change": ("post", "certificate", expect({"supervisor"}, BAD_FORM)),
+    # Nothing posted: the supervisor of the certificate's office sees the form again.
+    "certificates:reassess": ("post", "certificate", expect({"supervisor"}, BAD_FORM)),
+    # The holder's people who submit (the owner here): the certificate has no end date,
+    # so back to the certificates page with a message; editors and viewers may not;
+    # others do not see the certificate.
+    "certificates:renew": (
+        "post",
+        "certificate",
+        expect(
+            {"owner"},
+            REDIRECT,
+            editor=FORBIDDEN,
+            viewer=FORBIDDEN,
+            **_operator_refusals_for(MEMBERS),
+        ),
+    ),
     "certificates:status_list": ("get", "status_list", expect(set(ROLES), OK)),
     "certificates:status_list_json": ("get", "status_list", expect(set(ROLES), OK)),
     "certificates:jwks": ("get", None, expect(set(ROLES), OK)),

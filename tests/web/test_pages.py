@@ -121,14 +121,18 @@ def test_demo_has_businesses_of_every_size_at_every_stage():
     assert EconomicOperator.objects.filter(assessments__isnull=True).exists()  # registered only
     assert ActionItem.objects.filter(due_date__isnull=False).exists()
     # Cases at the steps officers work on, and one waiting for the applicant.
-    steps = sorted(Application.objects.values_list("status", flat=True))
+    applications = Application.objects.filter(kind="application")
+    steps = sorted(applications.values_list("status", flat=True))
     assert steps == ["closed", "decided", "desk_review", "recommended", "submitted"]
     from openaeo.certificates.models import Certificate
     from openaeo.certificates.verification import verify_number
 
     certificate = Certificate.objects.get(holder__identifier="KE-P051234575J")
     assert verify_number(certificate.aeo_number).status == "valid"  # in effect already
-    waiting = Application.objects.get(status="desk_review")
+    # A reassessment of that certificate is in progress; the certificate stays valid.
+    reassessment = Application.objects.get(kind="reassessment")
+    assert reassessment.certificate == certificate and reassessment.status == "desk_review"
+    waiting = applications.get(status="desk_review")
     assert waiting.clock_stopped_on is not None and waiting.assignee is not None
 
 

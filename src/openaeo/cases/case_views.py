@@ -89,6 +89,7 @@ def _form_for(key, application, data=None, files=None, initial=None):
     kwargs = {"prefix": key}
     if form_class is forms.OutcomeForm:
         kwargs["programme"] = application.programme
+        kwargs["application"] = application
         if data is None and key == "decide":
             initial = {**(initial or {}), "tier_code": application.tier_code}
     if data is not None:
@@ -165,8 +166,8 @@ def _record(request, application, data):
 
 def _outcome_kwargs(data) -> dict:
     """The recommendation and the decision take the same fields (OutcomeForm)."""
-    fields = ("outcome", "reasons", "tier_code", "conditions", "reapply_from")
-    return {"seen_version": data["version"], **{name: data[name] for name in fields}}
+    fields = ("outcome", "reasons", "tier_code", "conditions", "reapply_from", "remedy_by")
+    return {"seen_version": data["version"], **{name: data.get(name) for name in fields}}
 
 
 def _recommend(request, application, data):

@@ -19,8 +19,11 @@ from openaeo.accounts.roles import StaffRole
 from openaeo.cases import correspondence, policy, workflow
 from openaeo.cases.deadlines import add_period
 from openaeo.cases.models import (
+    CONFIRMATIONS,
+    GRANTS,
     Appeal,
     Application,
+    ApplicationKind,
     CaseStatus,
     Decision,
     Outcome,
@@ -36,16 +39,19 @@ DEFAULT_APPEAL = {"days": 30, "working_days": False}
 APPEALABLE = (Outcome.REFUSED, Outcome.IMPROVEMENT)
 
 
-def _check_outcome(application, *, outcome, tier_code, reasons, conditions, reapply_from):
+def _check_outcome(
+    application, *, outcome, tier_code, reasons, conditions, reapply_from, remedy_by=None
+):
     errors = {}
-    if outcome not in Outcome.values:
+    if outcome not in application.outcomes:
         errors["outcome"] = _("Choose an outcome.")
-    granting = outcome in (Outcome.GRANTED, Outcome.GRANTED_WITH_CONDITIONS)
-    if granting and application.programme.tier(tier_code) is None:
+    if outcome in (*GRANTS, *CONFIRMATIONS) and application.programme.tier(tier_code) is None:
         errors["tier_code"] = _("Choose the level to grant.")
-    if outcome == Outcome.GRANTED_WITH_CONDITIONS and not conditions:
+    if outcome in (Outcome.GRANTED_WITH_CONDITIONS, Outcome.CONFIRMED_WITH_CONDITIONS) and (
+        not conditions
+    ):
         errors["conditions"] = _("List the conditions the business must meet.")
-    if outcome == Outcome.REFUSED and len(reasons) < MIN_REFUSAL_REASONS:
+    if outcome in (Outcome.REFUSED, Outcome.REVOKED) and len(reasons) < MIN_REFUSAL_REASONS:
         errors["reasons"] = _(
             "Explain the refusal in plain words the applicant can understand: what is missing "
             "and why it matters (at least %(count)s characters)."
@@ -57,8 +63,44 @@ def _check_outcome(application, *, outcome, tier_code, reasons, conditions, reap
             errors["reapply_from"] = _("Give the date from which the business may apply again.")
         elif reapply_from <= clock.today():
             errors["reapply_from"] = _("The date to apply again must be in the future.")
+    if outcome == Outcome.SUSPENDED:
+        if remedy_by is None:
+            errors["remedy_by"] = _("Give the date by which the business must remedy.")
+        elif remedy_by <= clock.today():
+            errors["remedy_by"] = _("The date to remedy by must be in the future.")
+        if not conditions:
+            errors["conditions"] = _("Say what the business must put right.")
     if errors:
         raise ValidationError(errors)
+
+
+def _certificate_follows(decision: Decision, application: Application, actor) -> None:
+    """What the decision does to certificates (inside case_decide's transaction).
+
+    A first application's grant issues one; a renewal's grant issues the new one,
+    which supersedes the old. A reassessment confirms (at another level: reissues),
+    suspends with a remedy deadline, or revokes the certificate it is about."""
+    from openaeo.certificates import services as certificates
+
+    held = application.certificate
+    if decision.outcome in GRANTS:
+        replaces = held if application.kind == ApplicationKind.RENEWAL else None
+        certificate_issue(decision=decision, actor=actor, replaces=replaces)
+    elif decision.outcome in CONFIRMATIONS:
+        if decision.tier_code != held.tier_code:
+            certificate_issue(decision=decision, actor=actor, replaces=held)
+        else:
+            certificates.certificate_confirm(actor=actor, certificate=held, decision=decision)
+    elif decision.outcome == Outcome.SUSPENDED:
+        certificates.certificate_suspend(
+            actor=actor,
+            certificate=held,
+            reason=decision.reasons,
+            remedy_due=decision.remedy_by,
+            remedy_required=decision.conditions,
+        )
+    elif decision.outcome == Outcome.REVOKED:
+        certificates.certificate_revoke(actor=actor, certificate=held, reason=decision.reasons)
 
 
 def case_recommend(
@@ -71,15 +113,20 @@ def case_recommend(
     tier_code: str = "",
     conditions: str = "",
     reapply_from: dt.date | None = None,
+    remedy_by: dt.date | None = None,
 ) -> Recommendation:
-    """The validator recommends a decision once the validation visit report is complete."""
+    """The validator recommends a decision once the validation visit report is complete
+    (a reassessment or a renewal may be recommended from the desk review, without a visit)."""
     reasons, conditions = (reasons or "").strip(), (conditions or "").strip()
     with transaction.atomic():
         application = workflow.locked(application, seen_version)
         if not policy.can_work_on(actor, application):
             raise PermissionDenied
         latest_visit = application.visits.order_by("-planned_at", "-id").first()
-        if latest_visit is None or latest_visit.completed_at is None:
+        without_visit = (
+            application.reviews_certificate and application.status == CaseStatus.DESK_REVIEW
+        )
+        if not without_visit and (latest_visit is None or latest_visit.completed_at is None):
             raise ValidationError(
                 _("Complete the validation visit report before recommending a decision.")
             )
@@ -100,15 +147,19 @@ def case_recommend(
             reasons=reasons,
             conditions=conditions,
             reapply_from=reapply_from,
+            remedy_by=remedy_by,
         )
-        before = workflow.transition(application, "recommend")
+        before = workflow.transition(
+            application, "recommend_after_desk_review" if without_visit else "recommend"
+        )
         recommendation = Recommendation.objects.create(
             application=application,
             round=application.round,
             outcome=outcome,
-            tier_code=tier_code if outcome.startswith("granted") else "",
+            tier_code=tier_code if outcome in (*GRANTS, *CONFIRMATIONS) else "",
             reasons=reasons,
             conditions=conditions,
+            remedy_by=remedy_by if outcome == Outcome.SUSPENDED else None,
             recommended_by=actor,
             recommended_at=clock.now(),
         )
@@ -146,7 +197,11 @@ def case_send_back(
         application = workflow.locked(application, seen_version)
         if not policy.can_decide(actor, application):
             raise PermissionDenied
-        before = workflow.transition(application, "send_back")
+        # A reassessment recommended without a visit goes back to the desk review.
+        has_visit = application.visits.exists()
+        before = workflow.transition(
+            application, "send_back" if has_visit else "send_back_to_desk_review"
+        )
         workflow.save_change(
             application,
             actor=actor,
@@ -208,6 +263,7 @@ def case_decide(
     tier_code: str = "",
     conditions: str = "",
     reapply_from: dt.date | None = None,
+    remedy_by: dt.date | None = None,
 ) -> Decision:
     """A supervisor other than the recommender decides. Grants close the case; a refusal or
     an improvement path stays open for appeal until the appeal deadline."""
@@ -227,6 +283,7 @@ def case_decide(
                 reasons=reasons,
                 conditions=conditions,
                 reapply_from=reapply_from,
+                remedy_by=remedy_by,
             )
             before = workflow.transition(application, "decide")
             now = clock.now()
@@ -244,18 +301,18 @@ def case_decide(
                 round=application.round,
                 recommendation=application.recommendations.filter(round=application.round).first(),
                 outcome=outcome,
-                tier_code=tier_code if outcome.startswith("granted") else "",
+                tier_code=tier_code if outcome in (*GRANTS, *CONFIRMATIONS) else "",
                 reasons=reasons,
                 conditions=conditions,
                 reapply_from=reapply_from if outcome == Outcome.IMPROVEMENT else None,
+                remedy_by=remedy_by if outcome == Outcome.SUSPENDED else None,
                 appeal_due=appeal_due,
                 language=letter_language(application),
                 decided_by=actor,
                 decided_at=now,
             )
             correspondence.close_waiting_requests(application)
-            if outcome in (Outcome.GRANTED, Outcome.GRANTED_WITH_CONDITIONS):
-                certificate_issue(decision=decision, actor=actor)
+            _certificate_follows(decision, application, actor)
             application.outcome, application.decided_at = outcome, now
             application.appeal_due = appeal_due
             application.due_on = None

@@ -4,7 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from openaeo.cases import queue
-from openaeo.cases.models import CUSTOMS_STATES, CaseStatus, ComplianceRecord, Outcome
+from openaeo.cases.models import (
+    CUSTOMS_STATES,
+    ApplicationKind,
+    CaseStatus,
+    ComplianceRecord,
+    Outcome,
+    ReassessmentTrigger,
+)
 
 
 class VersionedForm(forms.Form):
@@ -105,15 +112,52 @@ class OutcomeForm(VersionedForm):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    remedy_by = forms.DateField(
+        label=_("To be remedied by (for a suspension)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
-    def __init__(self, *args, programme=None, **kwargs):
+    def __init__(self, *args, programme=None, application=None, **kwargs):
         super().__init__(*args, **kwargs)
+        kind = application.kind if application is not None else ApplicationKind.APPLICATION
+        outcomes = set(application.outcomes) if application is not None else None
+        self.fields["outcome"].choices = [
+            choice for choice in Outcome.choices if outcomes is None or choice[0] in outcomes
+        ]
+        if kind == ApplicationKind.REASSESSMENT:
+            self.fields["tier_code"].label = _("Level (another level reissues the certificate)")
+            self.fields["conditions"].label = _(
+                "Conditions (for a confirmation with conditions), or what must be remedied "
+                "(for a suspension)"
+            )
+            del self.fields["reapply_from"]
+        else:
+            del self.fields["remedy_by"]
         tiers = programme.config["tiers"] if programme else []
         from openaeo.catalogue.templatetags.catalogue_text import localized
 
         self.fields["tier_code"].choices = [("", "-")] + [
             (tier["code"], localized(tier["name"])) for tier in tiers
         ]
+
+
+class ReassessmentForm(forms.Form):
+    trigger = forms.ChoiceField(
+        label=_("What triggered the reassessment"), choices=ReassessmentTrigger.choices
+    )
+    trigger_reference = forms.CharField(
+        label=_("Reference of the triggering record (optional)"),
+        help_text=_("For example the number of the risk hit, the alert or the incident report."),
+        required=False,
+        max_length=200,
+    )
+    reason = forms.CharField(
+        label=_("Why Customs reassesses the certificate"),
+        help_text=_("The business reads this. Use plain words."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
 
 
 class SendBackForm(VersionedForm):
@@ -177,6 +221,11 @@ class QueueFilterForm(forms.Form):
     office = forms.TypedChoiceField(label=_("Office"), required=False, coerce=int, empty_value=None)
     state = forms.ChoiceField(label=_("Step"), required=False)
     tier = forms.ChoiceField(label=_("Level"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind of case"),
+        required=False,
+        choices=[("", _("Any")), *ApplicationKind.choices],
+    )
     size = forms.ChoiceField(label=_("Size of business"), required=False)
     due = forms.ChoiceField(
         label=_("Days left"),
@@ -238,6 +287,7 @@ class QueueFilterForm(forms.Form):
             office_id=data.get("office"),
             states=states,
             tier_code=data.get("tier") or "",
+            kind=data.get("kind") or "",
             size_class=data.get("size") or "",
             due=data.get("due") or "",
             assignee=data.get("assignee") or "",

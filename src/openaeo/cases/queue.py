@@ -47,6 +47,7 @@ class QueueFilter:
     office_id: int | None = None
     states: tuple[str, ...] | None = tuple(CUSTOMS_STATES)  # None: every state
     tier_code: str = ""
+    kind: str = ""  # "", or one of ApplicationKind
     size_class: str = ""
     due: str = ""
     assignee: str = ""  # "", "me", "none" or a person's id
@@ -80,6 +81,8 @@ def queue_cases(
         cases = cases.filter(tier_code=filters.tier_code)
     if filters.size_class:
         cases = cases.filter(size_class=filters.size_class)
+    if filters.kind:
+        cases = cases.filter(kind=filters.kind)
     cases = _by_deadline(cases, filters.due, today)
     cases = _by_assignee(cases, filters.assignee, user)
     cases = _by_text(cases, filters.text)

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -9,7 +10,13 @@ from openaeo.accounts.roles import StaffRole
 from openaeo.assessments.selectors import readiness_of
 from openaeo.cases import workflow
 from openaeo.cases.deadlines import Calendar, add_period
-from openaeo.cases.models import BEFORE_DECISION, Application, ApplicationRevision, CaseStatus
+from openaeo.cases.models import (
+    BEFORE_DECISION,
+    Application,
+    ApplicationKind,
+    ApplicationRevision,
+    CaseStatus,
+)
 from openaeo.common import clock
 from openaeo.common.audit import record_event
 from openaeo.common.mail import queue_email
@@ -23,10 +30,50 @@ DECLARATION = gettext_noop(
 )
 
 
+def reapplication_bar(operator, programme):
+    """The revoked certificate that still bars this business from applying, if any."""
+    from openaeo.certificates.models import Certificate, CertificateStatus
+
+    return (
+        Certificate.objects.filter(
+            holder=operator,
+            programme=programme,
+            status=CertificateStatus.REVOKED,
+            reapplication_barred_until__gt=clock.today(),
+        )
+        .order_by("-reapplication_barred_until")
+        .first()
+    )
+
+
+def certificate_to_renew(operator, programme):
+    """The business's certificate of this programme in its renewal window, if any: an
+    application submitted now renews it (tiers renewed by reapplication)."""
+    from openaeo.certificates import services as certificates
+
+    for certificate in operator.certificates.filter(
+        programme=programme, status__in=("active", "suspended")
+    ).order_by("expires_on"):
+        if certificates.renewal_rule(certificate) == "reapplication" and certificates.renewal_open(
+            certificate
+        ):
+            return certificate
+    return None
+
+
 def submission_problems(assessment) -> list[str]:
     """Why this self-assessment cannot be submitted yet (empty when it can)."""
     readiness = readiness_of(assessment)
     problems = []
+    barred = reapplication_bar(assessment.operator, assessment.programme)
+    if barred is not None:
+        problems.append(
+            _(
+                "The AEO certificate %(number)s of this business was revoked, so it may apply "
+                "again only from %(date)s."
+            )
+            % {"number": barred.aeo_number, "date": barred.reapplication_barred_until}
+        )
     if readiness.answered < readiness.total:
         problems.append(
             _("%(missing)s question(s) are not answered yet.")
@@ -117,6 +164,8 @@ def application_submit(*, actor, assessment, declaration_accepted: bool) -> Appl
                 tier_code=assessment.tier_code,
                 status__in=BEFORE_DECISION,
             )
+            # Only a case opened by a submission: not a reassessment Customs opened.
+            .filter(Exists(ApplicationRevision.objects.filter(application=OuterRef("pk"))))
             .first()
         )
         snapshot = _snapshot(assessment, readiness)
@@ -125,7 +174,10 @@ def application_submit(*, actor, assessment, declaration_accepted: bool) -> Appl
             deadlines = assessment.programme.config["deadlines"]
             completeness = deadlines["completeness"]
             msme = assessment.size_class in ("micro", "small", "medium")
+            renewing = certificate_to_renew(operator, assessment.programme)
             application = Application(
+                kind=ApplicationKind.RENEWAL if renewing else ApplicationKind.APPLICATION,
+                certificate=renewing,
                 operator=operator,
                 programme=assessment.programme,
                 tier_code=assessment.tier_code,
@@ -186,6 +238,11 @@ def application_submit(*, actor, assessment, declaration_accepted: bool) -> Appl
                 "tier": application.tier_code,
                 "readiness": round(readiness.score, 3),
                 "completeness_due": application.completeness_due,
+                **(
+                    {"kind": application.kind, "certificate": application.certificate.aeo_number}
+                    if application.certificate_id
+                    else {}
+                ),
             },
         )
         queue_email(

@@ -29,6 +29,8 @@ EVENTS = {
     "case.appeal_decide": (_("Appeal decided"), True),
     "case.close": (_("Case closed"), True),
     "case.withdraw": (_("Withdrawn by the applicant"), True),
+    "case.reassessment_open": (_("Customs opened a reassessment of the certificate"), True),
+    "case.renewal_start": (_("Renewal of the certificate asked for"), True),
 }
 
 

@@ -83,6 +83,7 @@ def _status_context(request, application, **bound) -> dict:
         "can_correspond": correspondence.can_correspond(request.user, application.operator),
         "can_submit": operator_policy.can_submit(request.user, application.operator),
         "can_withdraw": application.status in BEFORE_DECISION
+        and application.kind != "reassessment"
         and operator_policy.can_submit(request.user, application.operator),
         "can_appeal": application.status == CaseStatus.DECIDED
         and decision is not None

@@ -579,6 +579,10 @@ def case_withdraw(*, actor, application: Application, reason: str = "") -> Appli
 
     if not operator_policy.can_submit(actor, application.operator):
         raise PermissionDenied
+    if application.kind == "reassessment":
+        raise ValidationError(
+            _("Customs opened this reassessment, so it cannot be withdrawn. Answer its questions.")
+        )
     with transaction.atomic():
         application = locked(application, None)
         if application.status == CaseStatus.WITHDRAWN:

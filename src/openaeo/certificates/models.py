@@ -12,6 +12,9 @@ class CertificateStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
     REVOKED = "revoked", _("Revoked")
     EXPIRED = "expired", _("Expired")
+    # Replaced by a renewed or reissued certificate (`replaced_by`): no longer proof of
+    # status on its own, but not a sanction either.
+    SUPERSEDED = "superseded", _("Replaced by a newer certificate")
 
 
 class StatusPurpose(models.TextChoices):
@@ -70,6 +73,26 @@ class Certificate(models.Model):
     register_consent_at = models.DateTimeField(
         _("listed in the public register since"), null=True, blank=True
     )
+    # The certificate this one renews or reissues (its status is then "superseded").
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+    )
+    # A suspension: what the holder must remedy and by when; what was remedied on
+    # reinstatement. The two timestamps make `tick` tell people once.
+    remedy_due = models.DateField(_("to be remedied by"), null=True, blank=True)
+    remedy_required = models.TextField(_("what must be remedied"), blank=True)
+    remedied = models.TextField(_("what was remedied"), blank=True)
+    remedy_reminded_at = models.DateTimeField(null=True, blank=True)
+    remedy_overdue_told_at = models.DateTimeField(null=True, blank=True)
+    # A revocation: no new application for the programme before this date.
+    reapplication_barred_until = models.DateField(_("may apply again from"), null=True, blank=True)
+    # When the holder was told that the renewal window opened (once per certificate).
+    renewal_notice_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-issued_at", "-id"]

@@ -23,6 +23,10 @@ register_routes(
         "certificates:list": STAFF,
         "certificates:detail": STAFF,
         "certificates:change": SUPERVISORS,
+        # Opening a reassessment: supervisors of the certificate's office (the view checks).
+        "certificates:reassess": SUPERVISORS,
+        # Starting a renewal: the holder's people who may submit (the service checks).
+        "certificates:renew": TRADER,
         "certificates:status_list": PUBLIC,
         "certificates:status_list_json": PUBLIC,
         "certificates:jwks": PUBLIC,

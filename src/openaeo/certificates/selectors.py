@@ -55,3 +55,30 @@ def certificates_search(query: str = "", status: str = "") -> QuerySet[Certifica
     if status:
         certificates = certificates.filter(status=status)
     return certificates
+
+
+def with_lifecycle(certificates: QuerySet[Certificate]) -> list[Certificate]:
+    """The certificates, each with what its holder should know about its life:
+    `open_cases` (reassessments and renewals not closed), `renewal_opens_on` and
+    `renewal_open`. Two queries whatever the number of certificates."""
+    from django.db.models import Prefetch
+
+    from openaeo.cases.models import Application
+    from openaeo.certificates import services
+
+    rows = list(
+        certificates.select_related("replaced_by", "replaces").prefetch_related(
+            Prefetch(
+                "cases",
+                queryset=Application.objects.exclude(status__in=("closed", "withdrawn")).order_by(
+                    "-id"
+                ),
+                to_attr="open_cases",
+            )
+        )
+    )
+    for certificate in rows:
+        certificate.renewal_opens_on = services.renewal_opens_on(certificate)
+        certificate.renewal_open = services.renewal_open(certificate)
+        certificate.renewing = any(case.kind == "renewal" for case in certificate.open_cases)
+    return rows

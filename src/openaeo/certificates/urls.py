@@ -8,6 +8,8 @@ urlpatterns = [
     path("certificates/", views.certificate_list, name="list"),
     path("certificates/<int:certificate_id>/", views.detail, name="detail"),
     path("certificates/<int:certificate_id>/status/", views.change, name="change"),
+    path("certificates/<int:certificate_id>/reassess/", views.reassess, name="reassess"),
+    path("certificates/<int:certificate_id>/renew/", views.renew, name="renew"),
     path("certificates/<int:certificate_id>/credential.jwt", views.download, name="download"),
     path("certificates/business/<int:operator_id>/", views.business, name="business"),
     path(

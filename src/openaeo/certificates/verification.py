@@ -99,7 +99,11 @@ def normalise_number(value: str) -> str:
 def _status_from(status: str, expires_on: dt.date | None, today: dt.date) -> str:
     if status == CertificateStatus.REVOKED:
         return REVOKED
-    if status == CertificateStatus.EXPIRED or (expires_on is not None and expires_on < today):
+    # A superseded certificate (renewed or reissued under a new number) no longer proves
+    # status on its own: it answers like an expired one.
+    if status in (CertificateStatus.EXPIRED, CertificateStatus.SUPERSEDED) or (
+        expires_on is not None and expires_on < today
+    ):
         return EXPIRED
     if status == CertificateStatus.SUSPENDED:
         return SUSPENDED
@@ -199,6 +203,7 @@ PARTNER_STATUSES = {
     CertificateStatus.SUSPENDED: SUSPENDED,
     CertificateStatus.REVOKED: REVOKED,
     CertificateStatus.EXPIRED: EXPIRED,
+    CertificateStatus.SUPERSEDED: EXPIRED,
 }
 
 

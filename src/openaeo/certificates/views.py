@@ -28,13 +28,17 @@ def _file_name(certificate) -> str:
 @require_GET
 def business(request, operator_id: int):
     """A business's certificates, for the people who work for it."""
+    from openaeo.operators import policy as operator_policy
+
     operator = selectors.business_for_member(request.user, operator_id)
+    certificates = selectors.with_lifecycle(selectors.certificates_of(operator))
     return render(
         request,
         "certificates/business.html",
         {
             "operator": operator,
-            "certificates": selectors.certificates_of(operator),
+            "certificates": certificates,
+            "can_renew": operator_policy.can_submit(request.user, operator),
             # Owners list certificates in the public register (register_views.consent).
             "can_consent": policy.can_manage_register_consent_of(request.user, operator),
         },
@@ -62,8 +66,24 @@ def certificate_list(request):
     return render(request, "certificates/list.html", {"form": form, "page": page})
 
 
-def _detail(request, certificate, form=None, status=200):
+# Which status changes the page offers for each status.
+OFFERED = {"active": ("suspend", "revoke"), "suspended": ("reinstate", "revoke")}
+
+
+def _detail(request, certificate, bound=None, status=200):
+    """The staff page; `bound` is the one form that failed (by action or "reassess")."""
+    from openaeo.cases import reassessments
+    from openaeo.cases.forms import ReassessmentForm
+
     can_change = policy.can_change_status(request.user, certificate)
+    bound = bound or {}
+    status_forms = {}
+    if can_change:
+        status_forms = {
+            action: bound.get(action) or forms.FOR_ACTION[action](fixed_action=action)
+            for action in OFFERED.get(certificate.status, ())
+        }
+    can_reassess = can_change and certificate.status in reassessments.OPEN_FOR
     return render(
         request,
         "certificates/detail.html",
@@ -73,7 +93,17 @@ def _detail(request, certificate, form=None, status=200):
             "can_see_case": case_policy.can_see_case(
                 request.user, certificate.decision.application
             ),
-            "form": form or (forms.StatusChangeForm() if can_change else None),
+            "status_forms": status_forms,
+            "failed": next(iter(bound), None),
+            "reassess_form": (bound.get("reassess") or ReassessmentForm(auto_id="reassess-%s"))
+            if can_reassess
+            else None,
+            "open_cases": list(
+                certificate.cases.exclude(status__in=("closed", "withdrawn"))
+                .select_related("office")
+                .order_by("-id")
+            ),
+            "replaced_by": getattr(certificate, "replaced_by", None),
         },
         status=status,
     )
@@ -93,23 +123,87 @@ ACTIONS = {
 
 @require_POST
 def change(request, certificate_id: int):
-    """Suspend, reinstate or revoke, with a reason (supervisors of the deciding office)."""
+    """Suspend (with a remedy deadline), reinstate or revoke, with a reason (supervisors
+    of the deciding office)."""
     certificate = selectors.certificate_visible_to(request.user, certificate_id)
     if not policy.can_change_status(request.user, certificate):
         raise PermissionDenied
-    form = forms.StatusChangeForm(request.POST)
+    action = request.POST.get("action", "")
+    form_class = forms.FOR_ACTION.get(action, forms.StatusChangeForm)
+    form = form_class(request.POST, fixed_action=action if action in forms.FOR_ACTION else None)
     if form.is_valid():
-        action = form.cleaned_data["action"]
         try:
-            ACTIONS[action](
-                actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"]
-            )
+            ACTIONS[action](actor=request.user, certificate=certificate, **form.service_arguments())
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The certificate's status is changed."))
             return redirect("certificates:detail", certificate_id=certificate.pk)
-    return _detail(request, certificate, form=form, status=400)
+    return _detail(request, certificate, bound={action or "suspend": form}, status=400)
+
+
+@require_POST
+def reassess(request, certificate_id: int):
+    """A supervisor of the certificate's office opens a reassessment (a case)."""
+    from openaeo.cases import reassessments
+    from openaeo.cases.forms import ReassessmentForm
+
+    certificate = selectors.certificate_visible_to(request.user, certificate_id)
+    if not policy.can_change_status(request.user, certificate):
+        raise PermissionDenied
+    form = ReassessmentForm(request.POST, auto_id="reassess-%s")
+    if form.is_valid():
+        try:
+            application = reassessments.reassessment_open(
+                actor=request.user, certificate=certificate, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The reassessment is open. The business is told why."))
+            return redirect("cases:case", application_id=application.pk)
+    return _detail(request, certificate, bound={"reassess": form}, status=400)
+
+
+@require_POST
+def renew(request, certificate_id: int):
+    """The holder starts the renewal: a renewal case, or the self-assessment to submit
+    again when the level is renewed by reapplication."""
+    from openaeo.cases import reassessments
+
+    certificate = selectors.certificate_visible_to(request.user, certificate_id)
+    if request.user.staff_roles:
+        raise PermissionDenied
+    try:
+        application = reassessments.renewal_start(actor=request.user, certificate=certificate)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("certificates:business", operator_id=certificate.holder_id)
+    if application is None:
+        messages.info(
+            request,
+            _(
+                "To renew, submit your self-assessment again: the application you submit "
+                "before the expiry renews the certificate."
+            ),
+        )
+        from openaeo.assessments.models import SelfAssessment
+
+        # The answers given last time are kept: the self-assessment comes pre-filled.
+        assessment = (
+            SelfAssessment.objects.filter(
+                operator=certificate.holder,
+                programme=certificate.programme,
+                tier_code=certificate.tier_code,
+            )
+            .order_by("-updated_at")
+            .first()
+        )
+        if assessment is not None:
+            return redirect("assessments:overview", assessment_id=assessment.pk)
+        return redirect("operators:detail", operator_id=certificate.holder_id)
+    messages.success(request, _("Your renewal is sent to Customs."))
+    return redirect("cases:status", application_id=application.pk)
 
 
 # --------------------------------------------------------------------------- public

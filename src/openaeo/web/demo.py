@@ -318,6 +318,7 @@ def load() -> dict[str, int]:
         _demo_later_stages(owner, created)
         _demo_cases(people, created)
         monitoring_demo.load(created)
+        _demo_reassessment(people)
     return created
 
 
@@ -604,3 +605,26 @@ def _demo_cases(people, created: dict[str, int]) -> None:
                 tier_code="entry",
                 reasons=granted,
             )
+
+
+def _demo_reassessment(people) -> None:
+    """A reassessment in progress on the granted demo certificate: a compliance alert made
+    the supervisor open it; the certificate stays valid until the decision."""
+    from openaeo.cases import reassessments
+    from openaeo.certificates.models import Certificate
+
+    certificate = Certificate.objects.filter(
+        identifier="KE-P051234575J", status__in=reassessments.OPEN_FOR
+    ).first()
+    if certificate is None or certificate.cases.exists():
+        return  # no demo grant, or already there (the demo loads idempotently)
+    reassessments.reassessment_open(
+        actor=people[f"supervisor@{DEMO_DOMAIN}"],
+        certificate=certificate,
+        trigger="compliance_alert",
+        trigger_reference="ALERT-2026-0042",
+        reason=(
+            "Two declarations of avocados were corrected after release this month. Customs "
+            "checks that the export records are still kept as the certificate requires."
+        ),
+    )

@@ -2,12 +2,17 @@
 
 from openaeo.cases.models.application import (
     BEFORE_DECISION,
+    CONFIRMATIONS,
     CUSTOMS_STATES,
+    GRANTS,
+    OUTCOMES_OF_KIND,
     UNDER_REVIEW,
     Application,
+    ApplicationKind,
     ApplicationRevision,
     CaseStatus,
     Outcome,
+    ReassessmentTrigger,
 )
 from openaeo.cases.models.correspondence import (
     CaseMessage,
@@ -20,10 +25,14 @@ from openaeo.cases.models.visits import CorrectiveAction, ValidationVisit, Visit
 
 __all__ = [
     "BEFORE_DECISION",
+    "CONFIRMATIONS",
     "CUSTOMS_STATES",
+    "GRANTS",
+    "OUTCOMES_OF_KIND",
     "UNDER_REVIEW",
     "Appeal",
     "Application",
+    "ApplicationKind",
     "ApplicationRevision",
     "CaseMessage",
     "CaseNote",
@@ -33,6 +42,7 @@ __all__ = [
     "Decision",
     "InformationRequest",
     "Outcome",
+    "ReassessmentTrigger",
     "Recommendation",
     "ValidationVisit",
     "VisitItem",

@@ -52,6 +52,48 @@ class Outcome(models.TextChoices):
     GRANTED_WITH_CONDITIONS = "granted_with_conditions", _("Granted with conditions")
     REFUSED = "refused", _("Refused")
     IMPROVEMENT = "improvement", _("Not yet: improvement path")
+    # The outcomes of a reassessment of a certificate already granted.
+    CONFIRMED = "confirmed", _("Confirmed: the certificate continues")
+    CONFIRMED_WITH_CONDITIONS = "confirmed_with_conditions", _("Confirmed with conditions")
+    SUSPENDED = "suspended", _("Suspended until the problems are remedied")
+    REVOKED = "revoked", _("Revoked")
+
+
+GRANTS = (Outcome.GRANTED, Outcome.GRANTED_WITH_CONDITIONS)
+CONFIRMATIONS = (Outcome.CONFIRMED, Outcome.CONFIRMED_WITH_CONDITIONS)
+
+
+class ApplicationKind(models.TextChoices):
+    APPLICATION = "application", _("Application")
+    REASSESSMENT = "reassessment", _("Reassessment")
+    RENEWAL = "renewal", _("Renewal")
+
+
+# What a case of each kind may end with (the decision form offers these).
+OUTCOMES_OF_KIND = {
+    ApplicationKind.APPLICATION: (
+        Outcome.GRANTED,
+        Outcome.GRANTED_WITH_CONDITIONS,
+        Outcome.REFUSED,
+        Outcome.IMPROVEMENT,
+    ),
+    ApplicationKind.REASSESSMENT: (
+        Outcome.CONFIRMED,
+        Outcome.CONFIRMED_WITH_CONDITIONS,
+        Outcome.SUSPENDED,
+        Outcome.REVOKED,
+    ),
+    ApplicationKind.RENEWAL: (Outcome.GRANTED, Outcome.GRANTED_WITH_CONDITIONS, Outcome.REFUSED),
+}
+
+
+class ReassessmentTrigger(models.TextChoices):
+    RISK = "risk", _("Risk indicators")
+    COMPLIANCE_ALERT = "compliance_alert", _("Compliance alert")
+    INCIDENT = "incident", _("Incident")
+    CHANGE_NOTICE = "change_notice", _("Change notified by the business")
+    PERIODIC = "periodic", _("Periodic review")
+    OTHER = "other", _("Other")
 
 
 class Application(ConcurrentTransitionMixin, models.Model):
@@ -67,7 +109,31 @@ class Application(ConcurrentTransitionMixin, models.Model):
     """
 
     Status = CaseStatus
+    Kind = ApplicationKind
 
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=ApplicationKind.choices,
+        default=ApplicationKind.APPLICATION,
+    )
+    # The certificate a reassessment or a renewal is about (empty for a first application).
+    certificate = models.ForeignKey(
+        "certificates.Certificate",
+        verbose_name=_("certificate"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+    )
+    # Why Customs reassesses (reassessments only): what triggered it, a free reference to
+    # the triggering record (a risk hit, an alert, an incident report...), and the reason
+    # the holder reads.
+    trigger = models.CharField(
+        _("what triggered it"), max_length=20, choices=ReassessmentTrigger.choices, blank=True
+    )
+    trigger_reference = models.CharField(_("reference of the trigger"), max_length=200, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
     operator = models.ForeignKey(
         "operators.EconomicOperator", on_delete=models.PROTECT, related_name="applications"
     )
@@ -157,6 +223,15 @@ class Application(ConcurrentTransitionMixin, models.Model):
         return f"AEO-{self.submitted_at:%Y}-{self.pk:06d}"
 
     @property
+    def outcomes(self) -> tuple:
+        return OUTCOMES_OF_KIND[self.kind]
+
+    @property
+    def reviews_certificate(self) -> bool:
+        """A case about a certificate already held (it may skip the visit)."""
+        return self.kind != ApplicationKind.APPLICATION
+
+    @property
     def clock_stopped(self) -> bool:
         return self.clock_stopped_on is not None
 
@@ -187,8 +262,18 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def recommend(self):
         pass
 
+    # A reassessment or a renewal may be recommended from the desk review when no visit
+    # was needed, and is then sent back to the desk review.
+    @transition(field=status, source=CaseStatus.DESK_REVIEW, target=CaseStatus.RECOMMENDED)
+    def recommend_after_desk_review(self):
+        pass
+
     @transition(field=status, source=CaseStatus.RECOMMENDED, target=CaseStatus.VALIDATION)
     def send_back(self):
+        pass
+
+    @transition(field=status, source=CaseStatus.RECOMMENDED, target=CaseStatus.DESK_REVIEW)
+    def send_back_to_desk_review(self):
         pass
 
     @transition(field=status, source=CaseStatus.RECOMMENDED, target=CaseStatus.DECIDED)

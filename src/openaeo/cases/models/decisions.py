@@ -16,6 +16,7 @@ class Recommendation(models.Model):
     tier_code = models.CharField(_("level"), max_length=40, blank=True)
     reasons = models.TextField(_("reasons"))
     conditions = models.TextField(_("conditions"), blank=True)
+    remedy_by = models.DateField(_("to be remedied by"), null=True, blank=True)
     recommended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -43,6 +44,9 @@ class Decision(models.Model):
     reasons = models.TextField(_("reasons"))
     conditions = models.TextField(_("conditions"), blank=True)
     reapply_from = models.DateField(_("may apply again from"), null=True, blank=True)
+    # A reassessment that suspends: the date by which the holder must remedy (what, in
+    # `conditions`).
+    remedy_by = models.DateField(_("to be remedied by"), null=True, blank=True)
     appeal_due = models.DateField(_("appeal possible until"), null=True, blank=True)
     language = models.CharField(_("language of the letter"), max_length=8)
     decided_by = models.ForeignKey(
