@@ -141,3 +141,38 @@ def test_an_officer_records_an_incident_for_the_holder(certificate, owner, staff
     incident.refresh_from_db()
     assert incident.outcome == "suspension_proposed"
     assert certificate.__class__.objects.get(pk=certificate.pk).status == "active"
+
+
+def test_a_notice_asking_for_reassessment_leads_to_a_filled_in_reassessment_form(
+    certificate, owner, staff, client_for
+):
+    client_for(owner).post(reverse("monitoring:change_new", args=[certificate.pk]), _notice_data())
+    notice = ChangeNotice.objects.get()
+    client_for(staff["validator"]).post(
+        reverse("monitoring:change_review", args=[notice.pk]),
+        {
+            "review_decision": "follow_up",
+            "outcome": "reassessment_needed",
+            "review_note": "New owners: the security declaration must be checked again.",
+        },
+    )
+    page = client_for(staff["supervisor"]).get(
+        reverse("monitoring:change_detail", args=[notice.pk])
+    )
+    text = page.content.decode()
+    assert "This review asks for a reassessment." in text
+    link = reverse("certificates:detail", args=[certificate.pk])
+    expected = f"{link}?trigger=change_notice&amp;trigger_reference=Change%20notice%20{notice.pk}"
+    assert expected in text
+    form_page = client_for(staff["supervisor"]).get(
+        link, {"trigger": "change_notice", "trigger_reference": f"Change notice {notice.pk}"}
+    )
+    form = form_page.context["reassess_form"]
+    assert form.initial == {
+        "trigger": "change_notice",
+        "trigger_reference": f"Change notice {notice.pk}",
+    }
+    assert '<details class="disclosure" id="reassess" open>' in form_page.content.decode()
+    # A made-up trigger fills in nothing.
+    other = client_for(staff["supervisor"]).get(link, {"trigger": "because"})
+    assert other.context["reassess_form"].initial == {}

@@ -166,3 +166,14 @@ def test_a_supervisor_closes_an_alert_of_their_office_with_a_reason(client_for, 
     assert done.status_code == 302
     alert.refresh_from_db()
     assert alert.status == "closed"
+
+
+def test_an_open_alert_links_to_a_filled_in_reassessment(client_for, staff, certify):
+    certificate = certify(factories.OperatorFactory())
+    alert, _ = services.alert_open(certificate=certificate, reasons=[])
+    text = client_for(staff["supervisor"]).get(reverse("screening:alerts")).content.decode()
+    link = reverse("certificates:detail", args=[certificate.pk])
+    assert (
+        f"{link}?trigger=compliance_alert&amp;trigger_reference=Compliance%20alert%20{alert.pk}"
+        in text
+    )

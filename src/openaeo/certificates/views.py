@@ -70,6 +70,20 @@ def certificate_list(request):
 OFFERED = {"active": ("suspend", "revoke"), "suspended": ("reinstate", "revoke")}
 
 
+def _reassess_initial(request) -> dict:
+    """What a link from a monitoring record or a compliance alert fills in for the supervisor.
+
+    `?trigger=incident&trigger_reference=Incident 12` opens the reassessment form filled in and
+    unfolded; an unknown trigger is ignored, the reference is cut to the field's length.
+    """
+    from openaeo.cases.models import ReassessmentTrigger
+
+    trigger = request.GET.get("trigger", "")
+    if trigger not in ReassessmentTrigger.values:
+        return {}
+    return {"trigger": trigger, "trigger_reference": request.GET.get("trigger_reference", "")[:200]}
+
+
 def _detail(request, certificate, bound=None, status=200):
     """The staff page; `bound` is the one form that failed (by action or "reassess")."""
     from openaeo.cases import reassessments
@@ -84,6 +98,7 @@ def _detail(request, certificate, bound=None, status=200):
             for action in OFFERED.get(certificate.status, ())
         }
     can_reassess = can_change and certificate.status in reassessments.OPEN_FOR
+    initial = _reassess_initial(request) if can_reassess else {}
     return render(
         request,
         "certificates/detail.html",
@@ -95,7 +110,10 @@ def _detail(request, certificate, bound=None, status=200):
             ),
             "status_forms": status_forms,
             "failed": next(iter(bound), None),
-            "reassess_form": (bound.get("reassess") or ReassessmentForm(auto_id="reassess-%s"))
+            "reassess_prefilled": bool(initial),
+            "reassess_form": (
+                bound.get("reassess") or ReassessmentForm(auto_id="reassess-%s", initial=initial)
+            )
             if can_reassess
             else None,
             "open_cases": list(

@@ -33,7 +33,10 @@ class FeedRecord(Schema):
     name: str = Field(description="The holder's name as granted.")
     address: str
     country: str = Field(description="ISO 3166-1 alpha-2.")
-    status: str = Field(description="active, suspended, revoked or expired.")
+    status: str = Field(
+        description="active, suspended, revoked, expired, or superseded (renewed or reissued:"
+        " the new certificate is its own record)."
+    )
     authorised_on: dt.date = Field(description="The day the status took effect.")
     status_changed_on: dt.date | None = Field(
         description="The day of the last status change (suspension, revocation, expiry)."
