@@ -129,8 +129,8 @@ class ChangeNoticeForm(KeyedForm):
     description = forms.CharField(
         label=_("Describe the change"),
         help_text=_(
-            "What it was before and what it is now, for example “Ms Okafor sold her 40% share "
-            "to Mr Diallo”."
+            "What it was before and what it is now, for example “Ms Okafor sold her shares to "
+            "Mr Diallo”."
         ),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
