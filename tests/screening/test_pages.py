@@ -35,6 +35,14 @@ def test_the_case_page_shows_the_latest_screening_with_the_data_behind_it(
     assert "1 serious irregularities; the programme allows 0." in text
     assert "The data behind it" in text  # counts by year and severity, from the store
     assert reverse("screening:declarations", args=[case.operator_id]) in text
+    # Rates read as percentages (2 irregular declarations of 32), codes as words.
+    assert "6.3\N{NO-BREAK SPACE}%" in text
+    assert "<td>Declaration</td><td>Serious</td>" in text
+    assert "<td>serious</td>" not in text
+    french = client_for(staff["validator"]).get(
+        reverse("cases:case", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert "6,3\N{NO-BREAK SPACE}%" in french.content.decode()
 
 
 def test_the_case_page_says_when_the_business_was_never_screened(
