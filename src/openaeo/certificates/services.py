@@ -580,6 +580,21 @@ def _business_url(certificate: Certificate) -> str:
     return reverse("certificates:business", kwargs={"operator_id": certificate.holder_id})
 
 
+def _stamp_once(pk: int, marker: str, *, related=("holder",)) -> Certificate | None:
+    """Lock the certificate and set its `marker` time to now, unless a run of `tick` did it
+    already (then None): each periodic notice goes out once. Call inside a transaction."""
+    certificate = (
+        Certificate.objects.select_for_update(of=("self",))
+        .filter(pk=pk, **{f"{marker}__isnull": True})
+        .select_related(*related)
+        .first()
+    )
+    if certificate is not None:
+        setattr(certificate, marker, clock.now())
+        certificate.save(update_fields=[marker])
+    return certificate
+
+
 def certificates_renewal_notices() -> int:
     """Tell holders once that their renewal window opened (via `tick`); returns how many."""
     count = 0
@@ -596,16 +611,9 @@ def certificates_renewal_notices() -> int:
         if not renewal_open(candidate):
             continue
         with transaction.atomic():
-            certificate = (
-                Certificate.objects.select_for_update(of=("self",))
-                .filter(pk=candidate.pk, renewal_notice_at__isnull=True)
-                .select_related("holder")
-                .first()
-            )
+            certificate = _stamp_once(candidate.pk, "renewal_notice_at")
             if certificate is None:
                 continue
-            certificate.renewal_notice_at = clock.now()
-            certificate.save(update_fields=["renewal_notice_at"])
             record_event(
                 actor=None,
                 action="certificate.renewal_notice",
@@ -653,16 +661,9 @@ def certificates_remedy_deadlines() -> int:
     )
     for candidate in reminders.order_by("id").iterator():
         with transaction.atomic():
-            certificate = (
-                Certificate.objects.select_for_update(of=("self",))
-                .filter(pk=candidate.pk, remedy_reminded_at__isnull=True)
-                .select_related("holder")
-                .first()
-            )
+            certificate = _stamp_once(candidate.pk, "remedy_reminded_at")
             if certificate is None:
                 continue
-            certificate.remedy_reminded_at = clock.now()
-            certificate.save(update_fields=["remedy_reminded_at"])
             record_event(
                 actor=None,
                 action="certificate.remedy_reminder",
@@ -689,16 +690,13 @@ def certificates_remedy_deadlines() -> int:
     overdue = suspended.filter(remedy_overdue_told_at__isnull=True, remedy_due__lt=today)
     for candidate in overdue.order_by("id").iterator():
         with transaction.atomic():
-            certificate = (
-                Certificate.objects.select_for_update(of=("self",))
-                .filter(pk=candidate.pk, remedy_overdue_told_at__isnull=True)
-                .select_related("holder", "decision__application__office")
-                .first()
+            certificate = _stamp_once(
+                candidate.pk,
+                "remedy_overdue_told_at",
+                related=("holder", "decision__application__office"),
             )
             if certificate is None:
                 continue
-            certificate.remedy_overdue_told_at = clock.now()
-            certificate.save(update_fields=["remedy_overdue_told_at"])
             record_event(
                 actor=None,
                 action="certificate.remedy_overdue",
