@@ -23,7 +23,8 @@ from dataclasses import asdict, dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connection, connections
+from django.db.models import F
 from django.db.models.fields.json import KT, KeyTextTransform, KeyTransform
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -122,12 +123,14 @@ _PUBLISHED_COLUMNS = (
     "holder_name",
     "tier_code",
 )
+# Stand for the number and the day asked about in the compiled queries below.
 _NUMBER_PLACEHOLDER = "<aeo number>"
+_DAY_PLACEHOLDER = dt.date(1, 1, 2)
 
 
-def _published_queryset(number: str):
+def _published_queryset():
     return (
-        Certificate.objects.filter(aeo_number=number)
+        Certificate.objects.filter(aeo_number=_NUMBER_PLACEHOLDER)
         .order_by()  # the number is unique: no sort
         .values(
             *_PUBLISHED_COLUMNS,
@@ -139,37 +142,71 @@ def _published_queryset(number: str):
     )
 
 
+def _partner_queryset():
+    from openaeo.mra.selectors import recognised_records
+
+    return recognised_records(_NUMBER_PLACEHOLDER, _DAY_PLACEHOLDER).values(
+        "aeo_number",
+        "status",
+        "authorised_on",
+        "expires_on",
+        "holder_name",
+        "tier",
+        partner_name=F("partner__name"),
+    )[:1]
+
+
+_LOOKUPS = {"published": _published_queryset, "partner": _partner_queryset}
+
+
 @functools.cache
-def _published_sql(alias: str, vendor: str) -> tuple[str, tuple, int, tuple[str, ...]]:
-    """The lookup's SQL, compiled by the ORM once per process and database: building and
-    compiling the query anew was a third of the request's CPU time. Returns the SQL, its
-    parameters, the position of the number among them, and the names of the columns."""
-    queryset = _published_queryset(_NUMBER_PLACEHOLDER)
-    query = queryset.query
+def _compiled(lookup: str, alias: str, vendor: str) -> tuple[str, tuple, tuple, tuple[str, ...]]:
+    """A lookup's SQL, compiled by the ORM once per process and database: building and
+    compiling the query anew was a third of a known number's CPU time, and most of an
+    unknown number's. Returns the SQL, its parameters, which of them are the number
+    ("number") and the day ("day"), and the names of the columns."""
+    query = _LOOKUPS[lookup]().query
+    ops = connections[alias].ops
     sql, params = query.get_compiler(using=alias).as_sql()
+    day = ops.adapt_datefield_value(_DAY_PLACEHOLDER)
+    slots = tuple(
+        "number" if value == _NUMBER_PLACEHOLDER else "day" if value == day else None
+        for value in params
+    )
+    if "number" not in slots:  # the ORM changed how it passes the value: no silent miss
+        raise ImproperlyConfigured(f"The {lookup} lookup lost its number parameter: {params}")
     names = (*query.extra_select, *query.values_select, *query.annotation_select)
-    return sql, tuple(params), params.index(_NUMBER_PLACEHOLDER), names
+    return sql, tuple(params), slots, names
 
 
 def _as_date(value) -> dt.date | None:
     # PostgreSQL's driver gives dates; SQLite's gives ISO strings (the ORM's converters
-    # are not run on this compiled query).
+    # are not run on a compiled query).
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _published(number: str) -> dict | None:
-    """The published columns of the certificate with this number, or None."""
-    sql, params, position, names = _published_sql(connection.alias, connection.vendor)
-    params = (*params[:position], number, *params[position + 1 :])
+def _fetch_one(lookup: str, number: str, day: dt.date | None = None) -> dict | None:
+    """The row a compiled lookup finds for this number (on this day), or None."""
+    sql, params, slots, names = _compiled(lookup, connection.alias, connection.vendor)
+    asked = {"number": number, "day": connection.ops.adapt_datefield_value(day)}
+    params = [
+        value if slot is None else asked[slot] for value, slot in zip(params, slots, strict=True)
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return None
     found = dict(zip(names, row, strict=True))
-    found["effective_on"] = _as_date(found["effective_on"])
-    found["expires_on"] = _as_date(found["expires_on"])
+    for name in ("effective_on", "authorised_on", "expires_on"):
+        if name in found:
+            found[name] = _as_date(found[name])
     return found
+
+
+def _published(number: str) -> dict | None:
+    """The published columns of the certificate with this number, or None."""
+    return _fetch_one("published", number)
 
 
 def verify_number(aeo_number: str, *, today: dt.date | None = None) -> Answer:
@@ -207,25 +244,24 @@ PARTNER_STATUSES = {
 }
 
 
-def _recognised(number: str, today: dt.date):
-    from openaeo.mra.selectors import recognised
+def _recognised(number: str, today: dt.date) -> dict | None:
+    """A partner's record for this number (mra.selectors.recognised_records), or None."""
+    return _fetch_one("partner", number, today) if number else None
 
-    return recognised(number, on=today) if number else None
 
-
-def _partner_answer(record, today: dt.date) -> Answer:
+def _partner_answer(record: dict, today: dt.date) -> Answer:
     """A partner's AEO, recognised under the arrangement with that administration."""
-    status = PARTNER_STATUSES.get(record.status, UNKNOWN)
-    if status in (VALID, SUSPENDED) and record.expires_on and record.expires_on < today:
+    status = PARTNER_STATUSES.get(record["status"], UNKNOWN)
+    if status in (VALID, SUSPENDED) and record["expires_on"] and record["expires_on"] < today:
         status = EXPIRED  # past its last day, as for our own certificates
     return Answer(
         status,
-        record.aeo_number,
-        holder_name=record.holder_name,
-        tier=record.tier or None,
-        effective_on=record.authorised_on,
-        issuer_name=record.partner.name,
-        recognised_under=record.partner.name,
+        record["aeo_number"],
+        holder_name=record["holder_name"],
+        tier=record["tier"] or None,
+        effective_on=record["authorised_on"],
+        issuer_name=record["partner_name"],
+        recognised_under=record["partner_name"],
     )
 
 

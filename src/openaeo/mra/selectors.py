@@ -111,25 +111,32 @@ def partner_import(partner_id: int, import_id: int) -> PartnerImport:
     )
 
 
+def recognised_records(aeo_number: str, on: dt.date) -> QuerySet[PartnerCertificate]:
+    """Records of a partner's certificate with this number that verification may answer
+    with, the one to use first: from partners whose arrangement is in force on `on`, once
+    the authorisation date has come (as our own certificates are published from their
+    effective date), the most recently updated first."""
+    return (
+        PartnerCertificate.objects.filter(
+            aeo_number=aeo_number, authorised_on__lte=on, partner__active_from__lte=on
+        )
+        .filter(Q(partner__active_until__isnull=True) | Q(partner__active_until__gte=on))
+        .order_by("-updated_at", "-id")
+    )
+
+
 def recognised(aeo_number: str, *, on: dt.date | None = None) -> PartnerCertificate | None:
     """The record of a partner's AEO certificate, for verification (docs/certificates.md).
 
-    Looks `aeo_number` up (exactly, after trimming spaces) among the records of partner
-    administrations whose arrangement is in force on `on` (today by default). Returns the
-    most recently updated record, whatever its status, with its partner selected, or None
-    when no partner in force has sent it or its authorisation date has not come yet (as
-    our own certificates are published from their effective date). The certificate is
-    recognised only when the record's status is "active" and its expiry date (if any) has
-    not passed; otherwise the status says why not.
+    Looks `aeo_number` up (exactly, after trimming spaces) in `recognised_records` on `on`
+    (today by default). Returns that record, whatever its status, with its partner
+    selected, or None. The certificate is recognised only when the record's status is
+    "active" and its expiry date (if any) has not passed; otherwise the status says why
+    not. (The public lookup by number reads the same records through a query compiled
+    once, `certificates.verification`.)
     """
     number = (aeo_number or "").strip()
     if not number:
         return None
     on = on or clock.today()
-    return (
-        PartnerCertificate.objects.select_related("partner", "operator")
-        .filter(aeo_number=number, authorised_on__lte=on, partner__active_from__lte=on)
-        .filter(Q(partner__active_until__isnull=True) | Q(partner__active_until__gte=on))
-        .order_by("-updated_at", "-id")
-        .first()
-    )
+    return recognised_records(number, on).select_related("partner", "operator").first()
