@@ -23,8 +23,9 @@ What it does, on this machine's loopback only:
    a --warmup, each asking GET /api/v1/verify/{aeo_number} for a number drawn from a random
    sample of real numbers plus about 5 % unknown ones. Every answer is checked: a non-2xx
    answer or a status other than the one expected for that number is an error (unknown
-   numbers answer 200 "unknown"). Then the same clients again, each paced so that together
-   they ask for PACED_SHARE (half) of the throughput just measured: the latency target is
+   numbers answer 200 "unknown"). Then the same clients again, each pausing a random time
+   (mean 1 / rate, see bench/_verify_locustfile.py) so that together they ask for about
+   PACED_SHARE (half) of the throughput just measured: the latency target is
    judged there (see `verdict` for why not on the run without pause).
 3. Starts the same gunicorn command serving bench/_fixed_json_app.py (a fixed JSON body
    of the same size, no Django) and runs the same load against it.
@@ -125,11 +126,11 @@ def main() -> int:
             )
             figures["server_cpu_ms"] = per_request(server.cpu_seconds() - server_cpu, figures)
             figures["database_cpu_ms"] = per_request(
-                cpu_spent(database_cpu, database_cpu_seconds(url)), figures
+                database_cpu_seconds(url) - database_cpu, figures
             )
             if side == "api":
-                # Latency at a load the server sustains: the same clients, each paced so
-                # that together they ask for PACED_SHARE of the throughput just measured.
+                # Latency at a load the server sustains: the same clients, each pausing
+                # so that together they ask for PACED_SHARE of the throughput just measured.
                 pace = paced_rate(figures["rps"], users=args.users)
                 figures["paced"] = run_load(
                     server.url,
@@ -622,6 +623,9 @@ class gunicorn:
                 "-m",
                 "gunicorn",
                 self.app,
+                # The worker hooks (a worker replaced after --max-requests leaves at once).
+                "--config",
+                "python:openaeo.gunicorn_conf",
                 "--bind",
                 f"127.0.0.1:{port}",
                 # Workers forked from a master that loaded the app: a worker replaced
@@ -694,31 +698,34 @@ def wait_until_up(url: str, process, log, *, timeout: float = 60.0) -> None:
     raise SystemExit(f"verify_api: gunicorn did not answer at {url}:\n{output}")
 
 
-def database_cpu_seconds(url: str) -> dict[int, float]:
-    """CPU time so far of each PostgreSQL backend serving the benchmark's database."""
+def database_cpu_seconds(url: str) -> float:
+    """CPU time so far of the PostgreSQL server: its postmaster's ended children (backends
+    are replaced as gunicorn replaces workers) and the living ones. The whole cluster, so
+    run the bench where nothing else uses it. 0 when PostgreSQL runs on another host or as
+    a user whose processes cannot be read."""
     import psutil
     import psycopg
 
     with psycopg.connect(url) as connection:
-        pids = [
-            row[0]
-            for row in connection.execute(
-                "SELECT pid FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-        ]
-    spent = {}
-    for pid in pids:
-        # Skipped when ended, or when PostgreSQL runs on another host or as another user.
-        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            spent[pid] = sum(psutil.Process(pid).cpu_times()[:2])
-    return spent
-
-
-def cpu_spent(before: dict[int, float], after: dict[int, float]) -> float:
-    """CPU seconds spent between two snapshots by the processes seen in the second one
-    (a backend that ended in between is missed: an approximation, shown for information)."""
-    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+        backend = connection.info.backend_pid
+        host = connection.info.host
+        if not (host.startswith("/") or host in ("127.0.0.1", "::1", "localhost")):
+            return 0.0  # a process id of another machine
+        try:
+            postmaster = psutil.Process(backend).parent()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            return 0.0
+    if postmaster is None:
+        return 0.0
+    with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+        times = postmaster.cpu_times()
+        total = times.children_user + times.children_system
+        for child in postmaster.children():
+            # One that ended meanwhile is counted in the postmaster's children's time.
+            with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                total += sum(child.cpu_times()[:2])
+        return total
+    return 0.0
 
 
 def per_request(seconds: float, figures: dict) -> float:

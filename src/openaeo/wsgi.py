@@ -6,7 +6,13 @@ from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openaeo.settings.production")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+# Anonymous lookups by number answered before Django's middleware chain, everything else
+# handed to Django: see certificates/verify_fast_path.py.
+from openaeo.certificates.verify_fast_path import VerifyNumberFastPath  # noqa: E402
+
+application = VerifyNumberFastPath(django_application)
 
 # Load every URL pattern, and with them every view module and the API, now rather than on
 # each worker's first request: with gunicorn --preload the workers are forked from this

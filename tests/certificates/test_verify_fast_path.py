@@ -1,50 +1,97 @@
-"""The short way for anonymous lookups by number answers exactly as the API operation does."""
+"""The short way for anonymous lookups by number answers exactly as Django's handler does.
+
+Both ways are called as gunicorn calls the WSGI application: `VerifyNumberFastPath`
+around Django's handler (the short way), and Django's handler alone (the long way).
+"""
 
 import datetime as dt
+import logging
 from unittest import mock
 
 import pytest
+from django.core import signals
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.test import RequestFactory
 
-from openaeo.certificates import services
-from openaeo.certificates.verify_fast_path import VerifyNumberFastPath
+from openaeo.certificates import services, verification
+from openaeo.certificates.verify_fast_path import FRONT_MIDDLEWARE, VerifyNumberFastPath
 from tests.certificates.test_verify_public import REASON, api_url, published  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-FAST_PATH = "openaeo.certificates.verify_fast_path.VerifyNumberFastPath"
 # Differ from one answer to the next whichever way the request goes.
 CHANGING_HEADERS = {"X-Request-ID", "Content-Length"}
 
 
-def both_ways(client, settings, url, **extra):
-    assert FAST_PATH in settings.MIDDLEWARE
-    short = client.get(url, **extra)
-    # The long way: the middleware lets every request through, as if it were not there.
-    with mock.patch.object(VerifyNumberFastPath, "_number", return_value=None) as asked:
-        long = client.get(url, **extra)
-    assert asked.called
+@pytest.fixture(autouse=True)
+def _connections_kept():
+    """As Django's test client does: a request must not close the test's connection, which
+    holds the test's transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+class Answer:
+    def __init__(self, status: str, headers: list, body: bytes):
+        self.status, self.headers, self.body = status, headers, body
+        self.status_code = int(status.split()[0])
+
+    def header(self, name):
+        return next((value for key, value in self.headers if key.lower() == name.lower()), None)
+
+    def comparable_headers(self):
+        return sorted((key, value) for key, value in self.headers if key not in CHANGING_HEADERS)
+
+
+def call(application, url, method="get", **extra) -> Answer:
+    """Call a WSGI application with the environ of a fresh request, as a server would."""
+    environ = getattr(RequestFactory(), method)(url, **extra).environ
+    started = {}
+
+    def start_response(status, headers, exc_info=None):
+        started.update(status=status, headers=headers)
+
+    response = application(environ, start_response)
+    try:
+        body = b"".join(response)
+    finally:
+        if hasattr(response, "close"):
+            response.close()
+    return Answer(started["status"], started["headers"], body)
+
+
+def both_ways(url, **extra) -> tuple[Answer, Answer]:
+    """The same request answered the short way, then the long way. The applications are
+    built here, after the test's settings, as a worker builds them at start."""
+
+    def never_called(environ, start_response):
+        raise AssertionError("the request went the long way")
+
+    short = call(VerifyNumberFastPath(never_called), url, **extra)
+    long = call(WSGIHandler(), url, **extra)
     return short, long
 
 
-def same_answer(short, long):
-    assert short.status_code == long.status_code
-    short_body, long_body = short.json(), long.json()
+def same_answer(short: Answer, long: Answer) -> dict:
+    import json
+
+    assert short.status == long.status
+    assert short.comparable_headers() == long.comparable_headers()
+    assert short.header("X-Request-ID") and long.header("X-Request-ID")
+    short_body, long_body = json.loads(short.body), json.loads(long.body)
     short_body.pop("checked_at", None)
     long_body.pop("checked_at", None)
     assert short_body == long_body
-    headers = {name: value for name, value in short.headers.items() if name not in CHANGING_HEADERS}
-    assert headers == {
-        name: value for name, value in long.headers.items() if name not in CHANGING_HEADERS
-    }
     return short_body
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "ar"])
 def test_valid_suspended_and_unknown_answer_the_same_both_ways(
     published,  # noqa: F811
-    client,
-    settings,
     staff,
     language,
 ):
@@ -55,63 +102,141 @@ def test_valid_suspended_and_unknown_answer_the_same_both_ways(
         (suspended.aeo_number, "suspended"),
         ("ZZ AEO9 99999/99", "unknown"),
     ]:
-        short, long = both_ways(client, settings, api_url(number), HTTP_ACCEPT_LANGUAGE=language)
+        short, long = both_ways(api_url(number), HTTP_ACCEPT_LANGUAGE=language)
         assert same_answer(short, long)["status"] == status
-        assert short["Content-Language"] == language
+        assert short.header("Content-Language") == language
+        assert short.header("X-Frame-Options") == "DENY"
+        assert "frame-ancestors 'none'" in short.header("Content-Security-Policy")
 
 
-def test_the_rate_limit_answers_the_same_both_ways(published, client, settings):  # noqa: F811
+def test_the_language_cookie_is_heard_both_ways(published, settings):  # noqa: F811
+    short, long = both_ways(
+        api_url(published().aeo_number), HTTP_COOKIE=f"{settings.LANGUAGE_COOKIE_NAME}=es"
+    )
+    same_answer(short, long)
+    assert short.header("Content-Language") == "es"
+
+
+def test_the_rate_limit_answers_the_same_both_ways(published, settings):  # noqa: F811
     settings.VERIFY_RATE_LIMIT = "1/minute"
     url = api_url(published().aeo_number)
-    assert client.get(url).status_code == 200
-    short, long = both_ways(client, settings, url)
+    assert call(WSGIHandler(), url).status_code == 200
+    short, long = both_ways(url)
     assert short.status_code == 429
-    assert short["Retry-After"]
-    body = same_answer(short, long)
-    assert "Wait" in body["detail"]
+    assert short.header("Retry-After")
+    assert "Wait" in same_answer(short, long)["detail"]
 
 
-def test_a_number_not_yet_in_effect_is_unknown_the_short_way(published, client):  # noqa: F811
+def test_plain_http_is_redirected_the_same_both_ways(published, settings):  # noqa: F811
+    settings.SECURE_SSL_REDIRECT = True
+    short, long = both_ways(api_url(published().aeo_number))
+    assert short.status_code == 301
+    assert short.header("Location").startswith("https://")
+    assert short.comparable_headers() == long.comparable_headers()
+
+
+def test_a_number_not_yet_in_effect_is_unknown_the_short_way(published):  # noqa: F811
     future = published(effective_on=dt.date.today() + dt.timedelta(days=3))
-    assert client.get(api_url(future.aeo_number)).json()["status"] == "unknown"
+    short, long = both_ways(api_url(future.aeo_number))
+    assert same_answer(short, long)["status"] == "unknown"
 
 
-def _never_called(request):
-    raise AssertionError("the request went the long way")
+def test_a_failure_is_django_s_error_answer_and_is_logged(caplog):
+    broken = mock.patch.object(verification, "verify_number", side_effect=RuntimeError("broken"))
+    with broken, caplog.at_level(logging.ERROR, logger="django.request"):
+        short, long = both_ways(api_url("ZZ AEO1 00001/26"))
+    assert short.status_code == long.status_code == 500
+    assert short.header("Content-Type") == long.header("Content-Type")
+    assert short.header("X-Request-ID")
+    assert short.body == long.body
+    logged = [record for record in caplog.records if record.name == "django.request"]
+    assert [record.status_code for record in logged] == [500, 500]
+    assert sum("API error on GET" in record.getMessage() for record in caplog.records) == 2
 
 
-def _long_way(request):
-    return "long way"
+def test_a_lookup_sends_the_request_signals_and_reads_the_database_once(
+    published,  # noqa: F811
+    django_assert_num_queries,
+):
+    number = published().aeo_number
+    heard = []
+
+    def started(sender, **kwargs):
+        heard.append(("started", sender))
+
+    def finished(sender, **kwargs):
+        heard.append(("finished", sender))
+
+    signals.request_started.connect(started)
+    signals.request_finished.connect(finished)
+    try:
+        with django_assert_num_queries(1):
+            answer = call(VerifyNumberFastPath(WSGIHandler()), api_url(number))
+    finally:
+        signals.request_started.disconnect(started)
+        signals.request_finished.disconnect(finished)
+    assert answer.status_code == 200
+    assert heard == [("started", VerifyNumberFastPath), ("finished", VerifyNumberFastPath)]
 
 
 @pytest.mark.parametrize(
-    ("method", "path", "headers"),
+    ("url", "headers"),
     [
-        ("get", "/api/v1/verify/ZZ%20AEO1%2000001%2F26", {}),
-        ("get", "/api/v1/verify/X", {"HTTP_ACCEPT_LANGUAGE": "es"}),
+        ("/api/v1/verify/ZZ%20AEO1%2000001%2F26", {}),
+        ("/api/v1/verify/X", {"HTTP_ACCEPT_LANGUAGE": "es"}),
+        ("/api/v1/verify/" + "9" * 64, {}),
     ],
 )
-def test_anonymous_lookups_are_answered_here(method, path, headers):
-    request = getattr(RequestFactory(), method)(path, **headers)
-    response = VerifyNumberFastPath(_never_called)(request)
-    assert response.status_code == 200
-    assert response["X-Frame-Options"] == "DENY"
-    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+def test_anonymous_lookups_are_answered_here(url, headers):
+    def never_called(environ, start_response):
+        raise AssertionError("the request went the long way")
+
+    answer = call(VerifyNumberFastPath(never_called), url, **headers)
+    assert answer.status_code == 200
 
 
 @pytest.mark.parametrize(
-    ("method", "path", "headers"),
+    ("method", "url", "headers"),
     [
-        ("post", "/api/v1/verify", {}),
+        ("post", "/api/v1/verify/X", {}),
         ("head", "/api/v1/verify/X", {}),
         ("get", "/api/v1/verify/", {}),
         ("get", "/api/v1/verify/X", {"HTTP_AUTHORIZATION": "Bearer oat_x"}),
+        ("get", "/api/v1/verify/X", {"HTTP_HOST": "attacker.example"}),
         ("get", "/api/v1/verify/" + "9" * 65, {}),
         ("get", "/api/v1/verify/A%0AB", {}),
         ("get", "/api/v1/certificates/X/credential", {}),
+        ("get", "/api/v1/verifyX", {}),
         ("get", "/verify/", {}),
     ],
 )
-def test_everything_else_goes_the_long_way(method, path, headers):
-    request = getattr(RequestFactory(), method)(path, **headers)
-    assert VerifyNumberFastPath(_long_way)(request) == "long way"
+def test_everything_else_goes_the_long_way(method, url, headers):
+    handed_on = []
+
+    def long_way(environ, start_response):
+        handed_on.append(environ["PATH_INFO"])
+        start_response("204 No Content", [])
+        return []
+
+    answer = call(VerifyNumberFastPath(long_way), url, method=method, **headers)
+    assert answer.status_code == 204
+    assert len(handed_on) == 1
+
+
+def test_a_host_not_allowed_is_refused_the_long_way():
+    answer = call(
+        VerifyNumberFastPath(WSGIHandler()), "/api/v1/verify/X", HTTP_HOST="attacker.example"
+    )
+    assert answer.status_code == 400
+
+
+def test_the_front_middleware_are_the_first_django_runs(settings):
+    assert settings.MIDDLEWARE[: len(FRONT_MIDDLEWARE)] == list(FRONT_MIDDLEWARE)
+    assert not any("verify_fast_path" in path for path in settings.MIDDLEWARE)
+
+
+def test_the_served_application_takes_the_short_way():
+    from openaeo import wsgi
+
+    assert isinstance(wsgi.application, VerifyNumberFastPath)
+    assert isinstance(wsgi.application.django_application, WSGIHandler)

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_noop
 from openaeo.certificates import credentials, vc_check
 from openaeo.certificates.models import Certificate, CertificateStatus, StatusList, StatusPurpose
 from openaeo.common import clock
+from openaeo.common.prepared_statements import prepared_cursor
 from openaeo.common.request_context import current as current_request_context
 
 MAX_AEO_NUMBER = 64
@@ -192,7 +193,7 @@ def _fetch_one(lookup: str, number: str, day: dt.date | None = None) -> dict | N
     params = [
         value if slot is None else asked[slot] for value, slot in zip(params, slots, strict=True)
     ]
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:

@@ -58,12 +58,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The first two also serve anonymous GET /api/v1/verify/{number}, which the WSGI
+    # application (openaeo.wsgi) answers before the rest: certificates/verify_fast_path.py.
     "openaeo.common.request_context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous GET /api/v1/verify/{number} answered here, past the middleware it needs
-    # (above) and before the rest: see the module's docstring.
-    "openaeo.certificates.verify_fast_path.VerifyNumberFastPath",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -115,6 +114,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", default=True
+):
+    # The public lookups by number keep their plans on the server (psycopg's default
+    # threshold; only common/prepared_statements.py cursors use it, Django's own bind on
+    # the client). Off behind a pooler that cannot carry prepared statements: PgBouncer
+    # in transaction mode before 1.21, or without max_prepared_statements.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Allauth's lockout counters and used-TOTP markers must be shared by every web
