@@ -95,8 +95,7 @@ def test_the_database_url_gets_the_benchmarks_schema():
     assert "?sslmode=disable&options=" in verify_api.schema_url("postgres://h/b?sslmode=disable")
 
 
-def test_cpu_spent_between_snapshots():
-    assert verify_api.cpu_spent({1: 1.0, 2: 5.0}, {1: 1.5, 3: 0.25}) == pytest.approx(0.75)
+def test_cpu_a_request():
     assert verify_api.per_request(0.5, {"requests": 1000}) == 0.5
     assert verify_api.per_request(0.5, {"requests": 0}) == 0.0
 
@@ -110,3 +109,24 @@ def test_the_baseline_answers_a_fixed_json_body():
     assert status == "200 OK"
     assert dict(headers)["Content-Length"] == str(len(body))
     assert json.loads(body)["status"] == "valid"
+
+
+@pytest.mark.postgres
+def test_the_database_s_cpu_counts_backends_that_ended():
+    import os
+    import time
+
+    import psycopg
+
+    url = os.environ["TEST_DATABASE_URL"]
+    before = verify_api.database_cpu_seconds(url)
+    with psycopg.connect(url) as busy:  # a backend that works, then ends
+        busy.execute("SELECT count(*) FROM generate_series(1, 3000000)").fetchone()
+    deadline = time.monotonic() + 10
+    spent = 0.0
+    while time.monotonic() < deadline:  # the server notices the ended backend at its pace
+        spent = verify_api.database_cpu_seconds(url) - before
+        if spent > 0.05:
+            break
+        time.sleep(0.1)
+    assert spent > 0.05
