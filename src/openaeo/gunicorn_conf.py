@@ -6,13 +6,16 @@ A worker replaced after --max-requests used to spend about 0.3 s of CPU leaving:
 interpreter's shutdown tears down every module and walks the whole heap it shares with
 the master, copying each page it writes to. With five busy workers replaced every
 2,000 requests that was a seventh of the CPU a verification lookup costs under load
-(bench/verify_api.py). A worker that ends normally now closes its database connections,
-flushes the logs and leaves at once.
+(bench/verify_api.py). A worker that ends normally, with no other thread still running,
+now closes its database connections, flushes the logs and leaves at once. (A gthread
+worker may still be answering in its pool after its graceful timeout; a normal exit waits
+for those threads, so it leaves the usual way.)
 """
 
 import logging
 import os
 import sys
+import threading
 
 
 def worker_exit(server, worker):
@@ -24,10 +27,12 @@ def worker_exit(server, worker):
         and leaving.code in (0, None)
         and worker.booted
         and worker.pid == os.getpid()
+        and threading.active_count() == 1
     )
     if not ending_normally:
         # The master carries on; a worker that failed to start or crashed leaves the usual
-        # way, with its status and its last messages, for the master to act on.
+        # way, with its status and its last messages, for the master to act on; so does
+        # one whose threads are still at work.
         return
     from django.apps import apps
     from django.db import connections

@@ -17,7 +17,9 @@ settings.MIDDLEWARE (request id and log context; then HTTPS redirect, HSTS, nosn
 referrer and opener policies), the conversion of an exception into Django's error answer,
 and the log line of an answer of 400 or more; an error is answered by the API's
 exception handlers, as within an operation. It adds what the skipped middleware add to
-this answer: Content-Language and Vary, X-Frame-Options and the Content Security Policy.
+this answer: Content-Length, Content-Language and Vary, X-Frame-Options and the Content
+Security Policy. What it leaves out: a signed-in browser that calls the API directly does
+not have its session saved (the idle timeout is not pushed back by a lookup).
 
 Everything else goes the long way: other methods, other paths, a request with an
 `Authorization` header (the token gets its own rate limit and its checks there), a number
@@ -90,7 +92,9 @@ class VerifyNumberFastPath:
         number = self._number(environ)
         if number is None:
             return self.django_application(environ, start_response)
-        request = WSGIRequest(environ)
+        # On a copy: building the request rewrites PATH_INFO, which Django must get as
+        # the server gave it if the request goes the long way after all.
+        request = WSGIRequest(environ.copy())
         try:
             request.get_host()
         except DisallowedHost:  # answered and logged the long way (400)
@@ -132,6 +136,9 @@ class VerifyNumberFastPath:
                 response = api.on_exception(request, error)
             response.headers.setdefault("Content-Language", translation.get_language())
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        # As CommonMiddleware does: a length, so that the server neither chunks the answer
+        # nor closes an HTTP/1.0 proxy's connection.
+        response.headers.setdefault("Content-Length", str(len(response.content)))
         self.frame_options.process_response(request, response)
         self.csp.process_response(request, response)
         return response

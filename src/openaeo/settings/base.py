@@ -115,12 +115,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DATABASE_PREPARED_STATEMENTS", default=True
+    "DATABASE_PREPARED_STATEMENTS", default=DATABASES["default"]["CONN_MAX_AGE"] != 0
 ):
-    # The public lookups by number keep their plans on the server (psycopg's default
-    # threshold; only common/prepared_statements.py cursors use it, Django's own bind on
-    # the client). Off behind a pooler that cannot carry prepared statements: PgBouncer
-    # in transaction mode before 1.21, or without max_prepared_statements.
+    # The public lookups by number keep their plans on the server once a connection has
+    # run them a few times (psycopg's threshold; only common/prepared_statements.py
+    # cursors use it, Django's own bind on the client). On by default with persistent
+    # connections only: a connection opened for one request would never reuse a plan.
+    # Off behind a pooler that cannot carry prepared statements: PgBouncer in
+    # transaction mode before 1.21, or without max_prepared_statements.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -17,6 +17,8 @@ atexit.register(shutil.rmtree, _test_var, ignore_errors=True)
 os.environ.setdefault("OPENAEO_VAR_DIR", str(_test_var))
 if os.environ.get("TEST_DATABASE_URL"):
     os.environ["DATABASE_URL"] = os.environ["TEST_DATABASE_URL"]
+    # As production runs with persistent connections (docs/operations.md).
+    os.environ.setdefault("DATABASE_PREPARED_STATEMENTS", "true")
 else:
     os.environ["DATABASE_URL"] = f"sqlite:///{_test_var / 'test.sqlite3'}"
 
