@@ -208,11 +208,11 @@ FILL = [
     # One closed, granted case per business.
     """
     INSERT INTO cases_application (
-        operator_id, programme_id, tier_code, status, version, size_class, msme, priority,
+        kind, trigger, trigger_reference, reason, operator_id, programme_id, tier_code, status, version, size_class, msme, priority,
         submitted_at, completeness_due, accepted_on, deemed_accepted, decision_due,
         paused_days, extension_days, extension_reason, round, outcome, decided_at, closed_at,
         updated_at)
-    SELECT o.id, %(programme)s, 'entry', 'closed', 1, 'small', true, 1,
+    SELECT %(first_application)s, '', '', '', o.id, %(programme)s, 'entry', 'closed', 1, 'small', true, 1,
            %(start)s, (%(start)s)::date + 30, (%(start)s)::date + 20, false,
            (%(start)s)::date + 140, 0, 0, '', 1, 'granted', %(start)s, %(start)s, %(start)s
     FROM operators_economicoperator AS o WHERE o.identifier LIKE 'ZF-B%%'
@@ -247,7 +247,8 @@ FILL = [
     INSERT INTO certificates_certificate (
         uuid, aeo_number, programme_id, holder_id, holder_name, identifier, country,
         tier_code, tier_name, scope, decision_id, effective_on, expires_on, status,
-        status_reason, status_changed_at, status_list, status_index, issued_at, issued_by_id)
+        status_reason, status_changed_at, status_list, status_index, issued_at, issued_by_id,
+        remedy_required, remedied)
     SELECT gen_random_uuid(), 'KE-AEOF-' || lpad(i::text, 9, '0'), %(programme)s, holder_id,
            legal_name, identifier, 'KE', 'entry', '{"en": "AEO Entry"}'::jsonb,
            '{"sites": [], "roles": ["exporter"]}'::jsonb, decision_id, issued_at::date + 14,
@@ -256,7 +257,7 @@ FILL = [
                 WHEN draw < 97 THEN 'revoked' ELSE 'expired' END,
            CASE WHEN draw < 85 THEN '' ELSE 'Benchmark status change.' END,
            CASE WHEN draw < 85 THEN NULL ELSE issued_at + interval '1 minute' END,
-           1000 + (i - 1) / 131072, mod(i - 1, 131072), issued_at, %(officer)s
+           1000 + (i - 1) / 131072, mod(i - 1, 131072), issued_at, %(officer)s, '', ''
     FROM dated
     """,
 ]
@@ -267,6 +268,7 @@ def fill(certificates: int) -> None:
     from django.db import connection, transaction
 
     from openaeo.accounts.models import User
+    from openaeo.cases.models import ApplicationKind
     from openaeo.catalogue import services as catalogue
     from openaeo.catalogue.programmes import shipped_programme_files
     from openaeo.common import clock
@@ -279,6 +281,7 @@ def fill(certificates: int) -> None:
     values = {
         "n": certificates,
         "programme": programme.pk,
+        "first_application": ApplicationKind.APPLICATION.value,
         "officer": officer.pk,
         "last_issue": now - dt.timedelta(hours=1),
         "start": now - dt.timedelta(days=5 * 365),

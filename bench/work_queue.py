@@ -148,6 +148,7 @@ def fill(cases: int) -> None:
 
     from openaeo.accounts.models import Office, User
     from openaeo.accounts.services import staff_role_grant
+    from openaeo.cases.models import ApplicationKind
     from openaeo.catalogue import services as catalogue
     from openaeo.catalogue.programmes import shipped_programme_files
 
@@ -201,6 +202,7 @@ def fill(cases: int) -> None:
             {
                 "cases": cases,
                 "programme": programme.pk,
+                "first_application": ApplicationKind.APPLICATION.value,
                 "first_operator": first_operator,
                 "operators": OPERATORS,
                 "offices": office_ids,
@@ -253,12 +255,13 @@ WITH draws AS (
     FROM shaped AS s
 )
 INSERT INTO cases_application (
-    operator_id, programme_id, tier_code, status, version, office_id, assignee_id,
+    kind, trigger, trigger_reference, reason, operator_id, programme_id, tier_code, status, version, office_id, assignee_id,
     size_class, msme, priority, submitted_at, completeness_due, accepted_on, deemed_accepted,
     decision_due, due_on, clock_stopped_on, paused_days, extension_days, extension_reason,
     round, outcome, decided_at, appeal_due, closed_at, updated_at
 )
 SELECT
+    %(first_application)s, '', '', '',
     %(first_operator)s + floor(r_operator * %(operators)s)::int,
     %(programme)s,
     CASE WHEN r_size < 0.55 OR r_step < 0.5 THEN 'entry' ELSE 'security' END,
