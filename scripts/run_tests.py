@@ -6,16 +6,22 @@ Tiers:
   3. sqlite      the whole pytest suite on SQLite (domain, Django, browser, API contract)
   4. postgresql  the suite again on PostgreSQL (TEST_POSTGRES_URL), without the browser
                  and contract tests, which do not depend on the database engine
+  5. later date  the SQLite suite again, without the browser and contract tests, with the
+                 process clock moved OPENAEO_TEST_DAYS_AHEAD days ahead (400 unless set) by
+                 Debian's `faketime`: a test that reads the wall clock where it should read
+                 the project clock passes today and fails next month, and this tier shows it
 
 Every tier runs even when an earlier one failed, so one run shows every problem;
 the exit status is non-zero when any tier failed. Without TEST_POSTGRES_URL the
 PostgreSQL tier is skipped on a workstation and fails in CI (CI=true), where a
-silently skipped database would hide engine-specific bugs.
+silently skipped database would hide engine-specific bugs; without `faketime` the
+later-date tier is skipped on a workstation and fails in CI the same way.
 
 The tools' own output is not captured: pytest's closing lines stay visible,
 which CI logs rely on.
 """
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -146,11 +152,65 @@ def tier_postgres() -> tuple[bool | None, str]:
     return code == 0, "" if code == 0 else f"pytest exited with {code}"
 
 
+DEFAULT_DAYS_AHEAD = 400
+
+
+def days_ahead() -> int:
+    raw = os.environ.get("OPENAEO_TEST_DAYS_AHEAD", "").strip()
+    if not raw:
+        return DEFAULT_DAYS_AHEAD
+    try:
+        days = int(raw)
+    except ValueError:
+        message = f"OPENAEO_TEST_DAYS_AHEAD must be a whole number of days, not {raw!r}"
+        raise SystemExit(message) from None
+    if days < 1:
+        raise SystemExit("OPENAEO_TEST_DAYS_AHEAD must be at least 1")
+    return days
+
+
+def tier_later_date() -> tuple[bool | None, str]:
+    faketime = shutil.which("faketime")
+    if faketime is None:
+        message = "faketime is not installed (Debian package faketime)"
+        if in_ci():
+            print(f"FAIL: {message}, and CI=true requires the later-date tier.", flush=True)
+            return False, message
+        print(f"SKIPPED tier: later date ({message})", flush=True)
+        return None, message
+    days = days_ahead()
+    # A relative offset keeps the clock moving (an absolute faketime date would stand still,
+    # and every timeout with it); -m is for multi-threaded programs such as the live server.
+    # The tier reads the real day here, on purpose: it names the day the tests will see.
+    shifted = dt.date.today() + dt.timedelta(days=days)
+    print(f"The process clock runs {days} days ahead: today is {shifted.isoformat()}.", flush=True)
+    # A faketime that loads but does not move the clock would make this tier a silent copy
+    # of the SQLite one: ask a Python under it for the day first.
+    shift = [faketime, "-m", "-f", f"+{days}d"]
+    probe = subprocess.run(  # noqa: S603
+        [*shift, PYTHON, "-c", "import datetime; print(datetime.date.today())"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if probe.stdout.strip() != shifted.isoformat():
+        message = f"faketime did not move the clock (Python saw {probe.stdout.strip() or probe.stderr.strip()!r})"
+        print(f"FAIL: {message}", flush=True)
+        return False, message
+    env = {"DJANGO_SETTINGS_MODULE": TEST_SETTINGS, "TEST_DATABASE_URL": ""}
+    code = run([*shift, *pytest_command("not postgres and not browser and not contract")], env=env)
+    if code == PYTEST_NO_TESTS:
+        return False, "pytest collected no tests"
+    detail = f"{days} days ahead ({shifted.isoformat()})"
+    return code == 0, detail if code == 0 else f"{detail}: pytest exited with {code}"
+
+
 TIERS = [
     ("lint", tier_lint),
     ("migrations", tier_migrations),
     ("pytest on SQLite", tier_sqlite),
     ("PostgreSQL", tier_postgres),
+    ("SQLite on a later date", tier_later_date),
 ]
 
 

@@ -4,6 +4,7 @@ import pytest
 from allauth.mfa.models import Authenticator  # noqa: F401 - ensures allauth.mfa models load
 
 from openaeo.accounts.roles import OperatorRole, StaffRole
+from openaeo.common import clock
 from tests import factories
 
 
@@ -71,7 +72,6 @@ def _signing_key():
     """The test process's first signing key (`manage.py keys init` does it in production)."""
     from django.conf import settings
 
-    from openaeo.common import clock
     from openaeo.common.signing_keys import ensure_key
 
     ensure_key(settings.OPENAEO_KEYS_DIR, now=clock.now())

@@ -6,11 +6,11 @@ import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
-from django.utils import timezone
 
 from openaeo.accounts.models import Office, User
 from openaeo.accounts.roles import OperatorRole
 from openaeo.accounts.services import staff_role_grant
+from openaeo.common import clock
 from openaeo.operators.models import EconomicOperator, Mandate, OperatorMembership
 
 PASSWORD = "correct-horse-battery"
@@ -81,19 +81,17 @@ class OperatorFactory(factory.django.DjangoModelFactory):
     legal_name = factory.Sequence(lambda n: f"Business {n} Ltd")
     identifier = factory.Sequence(lambda n: f"KE-ID{n:08d}")
     country = "KE"
-    created_at = factory.LazyFunction(timezone.now)
+    created_at = factory.LazyFunction(clock.now)
 
 
 def make_member(operator: EconomicOperator, role: str = OperatorRole.OWNER, user=None) -> User:
     user = user or UserFactory()
-    OperatorMembership.objects.create(
-        operator=operator, user=user, role=role, added_at=timezone.now()
-    )
+    OperatorMembership.objects.create(operator=operator, user=user, role=role, added_at=clock.now())
     return user
 
 
 def make_mandate(operator, representative, *, scopes=("prepare",), days=30, granted_by=None):
-    today = timezone.localdate()
+    today = clock.today()
     return Mandate.objects.create(
         operator=operator,
         representative=representative,
@@ -101,7 +99,7 @@ def make_mandate(operator, representative, *, scopes=("prepare",), days=30, gran
         valid_from=today,
         valid_until=today + dt.timedelta(days=days),
         granted_by=granted_by or representative,
-        granted_at=timezone.now(),
+        granted_at=clock.now(),
     )
 
 

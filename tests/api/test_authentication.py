@@ -5,7 +5,6 @@ import datetime as dt
 from urllib.parse import quote_plus
 
 import pytest
-from django.utils import timezone
 
 from openaeo.accounts import services
 from openaeo.accounts.models import ApiToken, MachineAccessToken
@@ -102,7 +101,7 @@ def test_last_used_is_recorded_at_most_once_a_minute(api, token_for, people):
     secret = token_for(people["owner"])
     token = ApiToken.objects.get(digest=ApiToken.digest_of(secret))
     assert token.last_used_at is None
-    start = timezone.now()
+    start = clock.now()
     with clock.frozen_at(start):
         api.get(ME, token=secret)
     token.refresh_from_db()

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from openaeo.accounts.models import Office
 from openaeo.certificates.models import CertificateStatus
+from openaeo.common import clock
 from tests.browser.test_accessibility import blocking_violations, describe
 from tests.browser.test_work_queue import signed_in
 from tests.certificates.helpers import make_certificate
@@ -47,7 +48,7 @@ def test_a_supervisor_suspends_without_script(new_context, live_server, people, 
     suspend = page.locator("details[open] form")
     suspend.get_by_label("Reason").fill("Duties unpaid for three months.")
     suspend.get_by_label("To be remedied by").fill(
-        (dt.date.today() + dt.timedelta(days=30)).isoformat()
+        (clock.today() + dt.timedelta(days=30)).isoformat()
     )
     suspend.get_by_label("What the business must put right").fill("Pay the duties due.")
     suspend.get_by_role("button", name="Suspend the certificate").click()

@@ -7,11 +7,11 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from openaeo.accounts.models import Office
 from openaeo.cases.models import Application, CaseStatus
+from openaeo.common import clock
 from tests import factories
 from tests.browser.test_accessibility import blocking_violations, describe
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def queue_cases(people, programmes):
     office = Office.objects.get(code="PORT")
-    today = timezone.localdate()
+    today = clock.today()
     cases = []
     for number, (status, due_in, stopped) in enumerate(
         [
@@ -40,7 +40,7 @@ def queue_cases(people, programmes):
                 size_class="small",
                 msme=True,
                 priority=1,
-                submitted_at=timezone.now(),
+                submitted_at=clock.now(),
                 completeness_due=today,
                 due_on=today + dt.timedelta(days=due_in),
                 clock_stopped_on=stopped,

@@ -6,13 +6,13 @@ import datetime as dt
 import itertools
 
 import pytest
-from django.utils import timezone
 
 from openaeo.accounts.models import Office
 from openaeo.accounts.roles import OperatorRole, StaffRole
 from openaeo.assessments import selectors, services
 from openaeo.cases import services as case_services
 from openaeo.cases.models import Application, CaseStatus
+from openaeo.common import clock
 from tests import factories
 from tests.assessments.test_gap_report import _answer_all
 from tests.evidence.conftest import clamd_scanner, use_clamd  # noqa: F401 - shared fixtures
@@ -20,8 +20,22 @@ from tests.evidence.conftest import clamd_scanner, use_clamd  # noqa: F401 - sha
 _submitted = itertools.count(1)
 
 
+# The day a case's story starts. The case tests date later steps on fixed days (accepted on
+# 2 March 2026, decided on 4 May 2026, deemed accepted by 31 December 2026, ...), so the
+# business, its people and its case are made on a fixed day before all of them, and the test
+# runs on that day unless it moves the clock itself. Dating them from the wall clock made the
+# suite pass or fail by the day it ran.
+SCENARIO_START = dt.datetime(2026, 2, 27, 10, 0, tzinfo=dt.UTC)
+
+
 @pytest.fixture
-def business(db):
+def scenario_day():
+    with clock.frozen_at(SCENARIO_START):
+        yield SCENARIO_START
+
+
+@pytest.fixture
+def business(db, scenario_day):
     return factories.OperatorFactory(roles=["exporter"], employees=5)
 
 
@@ -87,7 +101,7 @@ def make_case(people, programmes):
     """`make_case(office="PORT", status=..., ...)`: one application, with its own business
     unless `operator` is given. Dates are relative to today."""
     programme = programmes["safe-reference"]
-    today = timezone.localdate()
+    today = clock.today()
 
     def make(
         office="PORT",
@@ -103,7 +117,7 @@ def make_case(people, programmes):
         submitted_days_ago: int | None = None,
     ) -> Application:
         days_ago = submitted_days_ago if submitted_days_ago is not None else next(_submitted)
-        submitted_at = timezone.now() - dt.timedelta(days=days_ago)
+        submitted_at = clock.now() - dt.timedelta(days=days_ago)
         return Application.objects.create(
             operator=operator or factories.OperatorFactory(),
             programme=programme,

@@ -10,7 +10,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from openaeo.accounts.models import Office
 from openaeo.accounts.roles import MandateScope, OperatorRole, StaffRole
@@ -609,7 +608,7 @@ def test_the_team_does_not_take_the_decision(finding, people):
         tier_code="entry",
         reasons="Fine.",
         recommended_by=people["validator"],
-        recommended_at=timezone.now(),
+        recommended_at=clock.now(),
     )
     assert "validation team" in four_eyes_problem(people["supervisor"], application)
     other = factories.make_staff(StaffRole.SUPERVISOR, office=Office.objects.get(code="PORT"))

@@ -4,7 +4,7 @@ import pytest
 
 from openaeo.common import clock
 from openaeo.common.signing_keys import create_key
-from tests.cases.conftest import assessment, business, case, owner, port, staff  # noqa: F401
+from tests.cases.conftest import assessment, business, case, owner, port, scenario_day, staff  # noqa: F401
 from tests.certificates.helpers import make_certificate
 
 

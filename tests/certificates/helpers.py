@@ -1,22 +1,21 @@
 """Building certificates directly: an application, a recommendation, a granted decision,
 then the issuing service (the whole case workflow is exercised in test_issuance.py)."""
 
-from django.utils import timezone
-
 from openaeo.accounts.models import Office
 from openaeo.cases.models import Application, Decision, Recommendation
 from openaeo.certificates.services import certificate_issue
+from openaeo.common import clock
 
 
 def make_certificate(operator, programme, *, office, validator, supervisor, tier_code="entry"):
-    now = timezone.now()
+    now = clock.now()
     application = Application.objects.create(
         operator=operator,
         programme=programme,
         tier_code=tier_code,
         status=Application.Status.CLOSED,
         submitted_at=now,
-        completeness_due=timezone.localdate(),
+        completeness_due=clock.today(),
         office=office if isinstance(office, Office) else Office.objects.get(code=office),
         outcome="granted",
         decided_at=now,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from openaeo.accounts.roles import OperatorRole
 from openaeo.certificates import register_services
 from openaeo.certificates.models import Certificate, CertificateStatus
+from openaeo.common import clock
 from openaeo.common.models import AuditEvent
 from tests import factories
 
@@ -32,7 +33,7 @@ def listed(certify):
         certificate = certify(holder, tier_code=tier_code)
         # In force: the effective date (decision + 5 days) has come.
         Certificate.objects.filter(pk=certificate.pk).update(
-            effective_on=dt.date.today() - dt.timedelta(days=1)
+            effective_on=clock.today() - dt.timedelta(days=1)
         )
         certificate.refresh_from_db()
         if consent:
@@ -67,16 +68,14 @@ def test_only_consenting_current_holders_are_listed(listed, client):
 def test_not_yet_effective_revoked_and_expired_certificates_are_not_listed(listed, client, staff):
     future = listed("Future Ltd")
     Certificate.objects.filter(pk=future.pk).update(
-        effective_on=dt.date.today() + dt.timedelta(days=3)
+        effective_on=clock.today() + dt.timedelta(days=3)
     )
     revoked = listed("Revoked Ltd")
     Certificate.objects.filter(pk=revoked.pk).update(status=CertificateStatus.REVOKED)
     expired = listed("Expired Ltd")
     Certificate.objects.filter(pk=expired.pk).update(status=CertificateStatus.EXPIRED)
     lapsed = listed("Lapsed Ltd")  # past its last day, before the hourly job expires it
-    Certificate.objects.filter(pk=lapsed.pk).update(
-        expires_on=dt.date.today() - dt.timedelta(days=1)
-    )
+    Certificate.objects.filter(pk=lapsed.pk).update(expires_on=clock.today() - dt.timedelta(days=1))
     suspended = listed("Suspended Ltd")
     Certificate.objects.filter(pk=suspended.pk).update(status=CertificateStatus.SUSPENDED)
     listed("Valid Ltd")
@@ -215,7 +214,7 @@ def test_csv_matches_the_page_filter_and_publishes_no_identifier(listed, client)
     assert fish["Status"] == "Suspended" and fish["Country"] == "UG"
     assert fish["AEO number"] == suspended.aeo_number
     assert fish["Level"] == "AEO Entry"
-    assert fish["Valid from"] == (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    assert fish["Valid from"] == (clock.today() - dt.timedelta(days=1)).isoformat()
     body = client.get(CSV).getvalue().decode()
     assert suspended.identifier not in body
     page = client.get(REGISTER).content.decode()
@@ -293,7 +292,7 @@ def test_the_api_lists_the_register_without_sign_in(listed, client):
         "tier": "entry",
         "tier_name": "AEO Entry",
         "status": "suspended",
-        "effective_on": (dt.date.today() - dt.timedelta(days=1)).isoformat(),
+        "effective_on": (clock.today() - dt.timedelta(days=1)).isoformat(),
     }
     page = client.get("/api/v1/register", {"country": "UG", "status": "valid", "limit": 1}).json()
     assert page["count"] == 1 and page["items"][0]["holder"] == "Kampala Coffee"

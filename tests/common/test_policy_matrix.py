@@ -14,6 +14,7 @@ Two guarantees:
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from openaeo.common import clock
 from openaeo.common.permissions import rule_for
 from tests import factories
 
@@ -493,8 +494,6 @@ def test_every_own_route_is_in_the_matrix():
 
 @pytest.fixture
 def objects(people, operator, request):
-    from django.utils import timezone
-
     from openaeo.accounts.services import api_token_create
     from openaeo.common.models import AuditEvent
     from openaeo.operators.models import AccessRequest, Mandate, OperatorMembership
@@ -502,8 +501,6 @@ def objects(people, operator, request):
     editor_membership = OperatorMembership.objects.get(operator=operator, user=people["editor"])
 
     def _application():
-        from django.utils import timezone
-
         from openaeo.accounts.models import Office
         from openaeo.cases.models import Application
 
@@ -516,8 +513,8 @@ def objects(people, operator, request):
             programme=assessment.programme,
             tier_code="entry",
             status=Application.Status.SUBMITTED,
-            submitted_at=timezone.now(),
-            completeness_due=timezone.localdate(),
+            submitted_at=clock.now(),
+            completeness_due=clock.today(),
             office=Office.objects.get(code="PORT"),
         )
 
@@ -530,14 +527,14 @@ def objects(people, operator, request):
             kind="question",
             subject="Seal log",
             asked_by=people["validator"],
-            asked_at=timezone.now(),
+            asked_at=clock.now(),
         )
         CaseMessage.objects.create(
             request=thread,
             author=people["validator"],
             from_customs=True,
             body="Please send the seal log.",
-            sent_at=timezone.now(),
+            sent_at=clock.now(),
         )
         return {"application_id": application.pk, "request_id": thread.pk}
 
@@ -552,7 +549,7 @@ def objects(people, operator, request):
             tier_code="entry",
             reasons="Meets every requirement.",
             recommended_by=people["validator"],
-            recommended_at=timezone.now(),
+            recommended_at=clock.now(),
         )
         decision = Decision.objects.create(
             application=application,
@@ -563,7 +560,7 @@ def objects(people, operator, request):
             reasons="Meets every requirement.",
             language="en",
             decided_by=people["supervisor"],
-            decided_at=timezone.now(),
+            decided_at=clock.now(),
         )
         return {"application_id": application.pk, "decision_id": decision.pk}
 
@@ -591,14 +588,14 @@ def objects(people, operator, request):
         if visit is None:
             visit = ValidationVisit.objects.create(
                 application=application,
-                planned_on=timezone.localdate(),
+                planned_on=clock.today(),
                 site="1 Harbour Road",
                 mode="on_site",
                 planned_by=people["validator"],
-                planned_at=timezone.now(),
+                planned_at=clock.now(),
                 size_class="small",
                 summary="Seals are kept loose.",
-                completed_at=timezone.now(),
+                completed_at=clock.now(),
             )
             visit.team.set([people["validator"]])
             item = VisitItem.objects.create(
@@ -611,17 +608,17 @@ def objects(people, operator, request):
                 result="major",
                 notes="Spare seals lie in an open drawer.",
                 checked_by=people["validator"],
-                checked_at=timezone.now(),
+                checked_at=clock.now(),
             )
             CorrectiveAction.objects.create(
                 application=application,
                 visit_item=item,
                 severity="major",
                 description=item.notes,
-                due_on=timezone.localdate(),
+                due_on=clock.today(),
                 status="reported_done",
                 operator_reply="The drawer now has a lock.",
-                created_at=timezone.now(),
+                created_at=clock.now(),
             )
         return visit
 
@@ -673,7 +670,7 @@ def objects(people, operator, request):
         "access_request": {
             "operator_id": operator.pk,
             "request_id": AccessRequest.objects.create(
-                operator=operator, requester=people["newcomer"], created_at=timezone.now()
+                operator=operator, requester=people["newcomer"], created_at=clock.now()
             ).pk,
         },
         "an_answer": lambda: _an_answer(_assessment()),
@@ -719,8 +716,6 @@ def _monitoring(kind, certificate):
     """A submitted self-review, a change notice or an incident report of `certificate`."""
     import datetime as dt
 
-    from django.utils import timezone
-
     from openaeo.monitoring.models import ChangeNotice, IncidentReport, SelfReview
 
     owner = certificate.holder.memberships.get(role="owner").user
@@ -731,8 +726,8 @@ def _monitoring(kind, certificate):
             window_opens=dt.date(2026, 10, 1),
             window_closes=dt.date(2026, 12, 31),
             status="submitted",
-            opened_at=timezone.now(),
-            submitted_at=timezone.now(),
+            opened_at=clock.now(),
+            submitted_at=clock.now(),
             submitted_by=owner,
         )
     if kind == "change":
@@ -740,35 +735,31 @@ def _monitoring(kind, certificate):
             certificate=certificate,
             kind="sites",
             description="A second warehouse opened.",
-            effective_on=timezone.localdate(),
+            effective_on=clock.today(),
             submitted_by=owner,
-            submitted_at=timezone.now(),
+            submitted_at=clock.now(),
         )
     return IncidentReport.objects.create(
         certificate=certificate,
         kind="seal_breach",
-        occurred_on=timezone.localdate(),
+        occurred_on=clock.today(),
         place="Loading bay",
         description="A broken seal.",
         actions_taken="Police told.",
         reported_by=owner,
-        reported_at=timezone.now(),
+        reported_at=clock.now(),
     )
 
 
 def _screening_run():
-    from django.utils import timezone
-
     from openaeo.screening.models import ScreeningRun
 
     return ScreeningRun.objects.create(
-        scope="all", as_of=timezone.localdate(), created_at=timezone.now(), status="done"
+        scope="all", as_of=clock.today(), created_at=clock.now(), status="done"
     )
 
 
 def _screening_import():
-    from django.utils import timezone
-
     from openaeo.screening.models import DeclarationImport
 
     return DeclarationImport.objects.create(
@@ -777,13 +768,11 @@ def _screening_import():
         status="rejected",
         store="duckdb",
         report={"file_errors": ["column:declarant_id:missing"], "rejects": []},
-        imported_at=timezone.now(),
+        imported_at=clock.now(),
     )
 
 
 def _screening_alert(certificate):
-    from django.utils import timezone
-
     from openaeo.screening.models import ComplianceAlert
 
     return ComplianceAlert.objects.create(
@@ -791,7 +780,7 @@ def _screening_alert(certificate):
         certificate=certificate,
         office=certificate.decision.application.office,
         reasons=[{"code": "serious_irregularities", "count": 1, "limit": 0}],
-        opened_at=timezone.now(),
+        opened_at=clock.now(),
     )
 
 
@@ -833,8 +822,6 @@ def _invitation(operator, people):
     """An invitation sent to the newcomer's address before they had an account."""
     import datetime as dt
 
-    from django.utils import timezone
-
     from openaeo.operators.models import OperatorInvitation
 
     token = OperatorInvitation.new_token()
@@ -844,15 +831,13 @@ def _invitation(operator, people):
         role="viewer",
         token_digest=OperatorInvitation.digest_of(token),
         invited_by=people["owner"],
-        created_at=timezone.now(),
-        expires_at=timezone.now() + dt.timedelta(days=14),
+        created_at=clock.now(),
+        expires_at=clock.now() + dt.timedelta(days=14),
     )
     return invitation, token
 
 
 def _site(operator):
-    from django.utils import timezone
-
     from openaeo.operators.models import OperatorSite
 
     return OperatorSite.objects.create(
@@ -860,13 +845,11 @@ def _site(operator):
         name="Main warehouse",
         kind=OperatorSite.Kind.WAREHOUSE,
         address="Plot 7, Industrial Area",
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )
 
 
 def _contact(operator):
-    from django.utils import timezone
-
     from openaeo.operators.models import OperatorContact
 
     return OperatorContact.objects.create(
@@ -874,7 +857,7 @@ def _contact(operator):
         name="Amina Otieno",
         function=OperatorContact.Function.CUSTOMS,
         email="amina@example.test",
-        created_at=timezone.now(),
+        created_at=clock.now(),
     )
 
 
@@ -899,7 +882,6 @@ def _an_attachment(assessment):
 
 def _clean_evidence(operator, owner):
     from django.core.files.base import ContentFile
-    from django.utils import timezone
 
     from openaeo.evidence.models import EvidenceFile, EvidenceStatus
 
@@ -911,7 +893,7 @@ def _clean_evidence(operator, owner):
         size=9,
         sha256="0" * 64,
         status=EvidenceStatus.CLEAN,
-        uploaded_at=timezone.now(),
+        uploaded_at=clock.now(),
     )
     evidence.file.save("seal-log.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     return evidence

@@ -3,7 +3,6 @@
 import datetime as dt
 import hashlib
 import os
-import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from openaeo.accounts.roles import OperatorRole
+from openaeo.common import clock
 from openaeo.common.models import AuditEvent
 from openaeo.common.periodic import jobs
 from openaeo.evidence import scanning, services, tasks
@@ -293,9 +293,14 @@ def test_the_sweep_removes_old_unreferenced_content_only(owner, operator, use_sc
     new_orphan = default_storage.save(
         f"evidence/{operator.pk}/4567abcd", SimpleUploadedFile("x", b"x")
     )
-    day_ago = time.time() - 86400
+    # The sweep compares a file's time with the project clock, so the files' times are set
+    # from that clock too: a file system stamp from the wall clock would make this test
+    # depend on the day it runs.
+    now = clock.now().timestamp()
+    day_ago = now - 86400
     os.utime(media_root / old_orphan, (day_ago, day_ago))
     os.utime(media_root / kept.file.name, (day_ago, day_ago))
+    os.utime(media_root / new_orphan, (now, now))
     assert services.evidence_sweep_orphans() == 1
     assert sorted(path.name for path in stored_files(media_root)) == sorted(
         [kept.file.name.rsplit("/", 1)[1], new_orphan.rsplit("/", 1)[1]]

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from openaeo.common import clock
 from openaeo.evidence import scanning
 from openaeo.evidence.models import EvidenceFile, EvidenceStatus
 from tests.evidence.conftest import PDF_BYTES, PNG_BYTES, FakeScanner, eicar, stored_files
@@ -178,7 +179,6 @@ def test_text_is_served_as_utf8_text_attachment(people, operator, client_for, us
 
 def test_customs_working_files_are_not_shown_to_the_business(db, people, operator, client_for):
     from django.core.files.base import ContentFile
-    from django.utils import timezone
 
     from openaeo.evidence.models import EvidenceFile, EvidenceStatus
 
@@ -191,7 +191,7 @@ def test_customs_working_files_are_not_shown_to_the_business(db, people, operato
         size=8,
         sha256="1" * 64,
         status=EvidenceStatus.CLEAN,
-        uploaded_at=timezone.now(),
+        uploaded_at=clock.now(),
     )
     photo.file.save("gate.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
     url = f"/evidence/files/{photo.pk}/download/"
@@ -203,8 +203,6 @@ def test_customs_working_files_are_not_shown_to_the_business(db, people, operato
 
 
 def _application_at(operator, office_code):
-    from django.utils import timezone
-
     from openaeo.accounts.models import Office
     from openaeo.cases.models import Application
     from openaeo.catalogue.models import Programme
@@ -219,8 +217,8 @@ def _application_at(operator, office_code):
         operator=operator,
         programme=programme,
         tier_code="entry",
-        submitted_at=timezone.now(),
-        completeness_due=timezone.localdate(),
+        submitted_at=clock.now(),
+        completeness_due=clock.today(),
         office=Office.objects.get(code=office_code),
     )
 

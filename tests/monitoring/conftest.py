@@ -8,7 +8,7 @@ import pytest
 from openaeo.accounts.roles import OperatorRole
 from openaeo.certificates.models import Certificate
 from tests import factories
-from tests.cases.conftest import assessment, business, case, owner, port, staff  # noqa: F401
+from tests.cases.conftest import assessment, business, case, owner, port, scenario_day, staff  # noqa: F401
 from tests.certificates.conftest import certify, keys_dir  # noqa: F401
 from tests.evidence.conftest import FakeScanner, media_root, use_scanner  # noqa: F401
 

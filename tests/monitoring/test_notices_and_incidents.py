@@ -1,10 +1,12 @@
 """Change notices and incident reports: sent once, with evidence, reviewed by the office."""
 
+import datetime as dt
 import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from openaeo.common import clock
 from openaeo.common.models import AuditEvent
 from openaeo.monitoring.models import ChangeNotice, IncidentReport
 from openaeo.notifications.models import Notification
@@ -93,7 +95,7 @@ def _incident(key=None, **extra):
     return {
         "key": str(key or uuid.uuid4()),
         "kind": "seal_breach",
-        "occurred_on": "2026-11-20",
+        "occurred_on": (clock.today() - dt.timedelta(days=7)).isoformat(),
         "place": "Warehouse 2, loading bay",
         "description": "A seal was found broken on container MSCU1234567.",
         "actions_taken": "The police and the carrier were told; the container was inspected.",

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
+from openaeo.common import clock
 from openaeo.monitoring.models import ChangeNotice, IncidentReport, SelfReview
 from tests import factories
 
@@ -25,27 +25,27 @@ def _records(certify, count):
             window_opens=dt.date(2026, 10, 1),
             window_closes=dt.date(2026, 12, 31),
             status="submitted",
-            opened_at=timezone.now(),
-            submitted_at=timezone.now(),
+            opened_at=clock.now(),
+            submitted_at=clock.now(),
             submitted_by=owner,
         )
         ChangeNotice.objects.create(
             certificate=certificate,
             kind="sites",
             description="A second warehouse.",
-            effective_on=timezone.localdate(),
+            effective_on=clock.today(),
             submitted_by=owner,
-            submitted_at=timezone.now(),
+            submitted_at=clock.now(),
         )
         IncidentReport.objects.create(
             certificate=certificate,
             kind="theft",
-            occurred_on=timezone.localdate(),
+            occurred_on=clock.today(),
             place="Yard",
             description="A pallet was stolen.",
             actions_taken="Police told.",
             reported_by=owner,
-            reported_at=timezone.now(),
+            reported_at=clock.now(),
         )
 
 

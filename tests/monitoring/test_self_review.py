@@ -117,7 +117,7 @@ def test_a_late_first_run_sends_only_the_last_reminder(certificate, owner):
 
 
 def _grant(application, staff):
-    now = timezone.now()
+    now = clock.now()
     recommendation = Recommendation.objects.create(
         application=application,
         round=1,

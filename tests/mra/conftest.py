@@ -5,10 +5,11 @@ import datetime as dt
 import pytest
 
 from openaeo.accounts import services as account_services
+from openaeo.common import clock
 from openaeo.mra.models import PartnerAdministration
 from tests import factories
 from tests.api.conftest import api, machine_client, machine_token, token_for  # noqa: F401
-from tests.cases.conftest import business, port, staff  # noqa: F401
+from tests.cases.conftest import business, port, scenario_day, staff  # noqa: F401
 from tests.certificates.conftest import certify, keys_dir  # noqa: F401
 
 
@@ -46,7 +47,6 @@ def certificates(certify, staff):  # noqa: F811
     """Three certificates of three businesses: active, suspended, revoked."""
     from openaeo.certificates.models import Certificate
     from openaeo.certificates.services import certificate_revoke, certificate_suspend
-    from openaeo.common import clock
 
     made = [certify(factories.OperatorFactory(address=f"{n} Harbour Road")) for n in (1, 2, 3)]
     # In effect: the programme's certificates take effect some days after the decision,

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from openaeo.certificates import credentials
+from openaeo.common import clock
 from openaeo.mra import export, feed, selectors, services, xml_files
 from tests import factories
 from tests.mra.conftest import make_partner
@@ -251,7 +252,6 @@ def test_the_command_csv_is_the_api_csv(api, partner, certificates, tmp_path):
 
 def test_the_command_selects_what_changed_since(certificates, tmp_path, staff):
     from openaeo.certificates.services import certificate_reinstate
-    from openaeo.common import clock
 
     since = clock.now()
     certificate_reinstate(

@@ -9,9 +9,9 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from openaeo.accounts.roles import OperatorRole, StaffRole
+from openaeo.common import clock
 from openaeo.common.models import AuditEvent
 from openaeo.operators import policy, services
 from openaeo.operators.models import OperatorInvitation, OperatorMembership
@@ -164,7 +164,7 @@ def test_a_dead_link_says_so_clearly(invite, client, business, owner, how):
     invitation, link = invite()
     if how == "expired":
         OperatorInvitation.objects.filter(pk=invitation.pk).update(
-            expires_at=timezone.now() - dt.timedelta(minutes=1)
+            expires_at=clock.now() - dt.timedelta(minutes=1)
         )
     elif how == "cancelled":
         services.invitation_cancel(actor=owner, invitation=invitation)

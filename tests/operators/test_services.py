@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from openaeo.accounts.roles import MandateScope, OperatorRole
+from openaeo.common import clock
 from openaeo.common.models import AuditEvent
 from openaeo.operators import policy, selectors, services
 from openaeo.operators.models import Mandate, OperatorMembership
@@ -77,7 +77,7 @@ def test_only_the_owner_manages_people(business, owner):
             operator=business,
             email=owner.email,
             scopes=["prepare"],
-            valid_until=timezone.localdate(),
+            valid_until=clock.today(),
         )
 
 
@@ -92,7 +92,7 @@ def test_the_last_owner_cannot_be_removed(business, owner):
 
 def test_a_mandate_gives_exactly_its_scope_until_its_end(business, owner):
     broker = factories.UserFactory()
-    today = timezone.localdate()
+    today = clock.today()
     mandate = services.mandate_grant(
         actor=owner,
         operator=business,
@@ -119,7 +119,7 @@ def test_revoking_ends_the_mandate_once(business, owner):
         operator=business,
         email=broker.email,
         scopes=[MandateScope.SUBMIT],
-        valid_until=timezone.localdate() + dt.timedelta(days=30),
+        valid_until=clock.today() + dt.timedelta(days=30),
     )
     services.mandate_revoke(actor=owner, mandate=mandate, reason="Contract ended")
     services.mandate_revoke(actor=owner, mandate=mandate)  # a double click
@@ -140,7 +140,7 @@ def test_mandate_input_is_checked(business, owner, scopes, days, field):
             operator=business,
             email=broker.email,
             scopes=scopes,
-            valid_until=timezone.localdate() + dt.timedelta(days=days),
+            valid_until=clock.today() + dt.timedelta(days=days),
         )
     assert field in error.value.error_dict
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from openaeo.screening.store import ParquetStore
-from tests.cases.conftest import assessment, business, case, owner, port, staff  # noqa: F401
+from tests.cases.conftest import assessment, business, case, owner, port, scenario_day, staff  # noqa: F401
 from tests.certificates.conftest import certify, keys_dir  # noqa: F401
 
 # As of 2026-06-30 with a one-year look-back, the window is 2025-07-01 .. 2026-06-30.

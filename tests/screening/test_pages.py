@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from openaeo.common import clock
 from openaeo.screening import services
 from openaeo.screening.models import DeclarationImport, ScreeningRun
 from tests import factories
@@ -81,8 +82,6 @@ def test_a_file_of_the_wrong_kind_is_refused_on_the_form(client_for, people, par
 
 
 def test_a_running_screening_shows_its_progress_and_refreshes(client_for, people):
-    from openaeo.common import clock
-
     run = ScreeningRun.objects.create(
         scope="all", as_of=clock.today(), created_at=clock.now(), status="running", progress=40
     )
