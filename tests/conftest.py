@@ -7,6 +7,10 @@ from openaeo.accounts.roles import OperatorRole, StaffRole
 from openaeo.common import clock
 from tests import factories
 
+# The scenarios every test may start from (tests/scenarios/): plugins are declared here, in
+# the rootdir conftest, as pytest requires.
+pytest_plugins = ["tests.scenarios"]
+
 
 @pytest.fixture
 def operator(db):

@@ -33,6 +33,9 @@ ROLES = (
     "auditor",
     "administrator",
 )
+# The `people` who work for a business (or would like to), and the customs staff.
+TRADERS = frozenset({"newcomer", "owner", "editor", "viewer", "representative", "other_owner"})
+STAFF = frozenset(ROLES) - TRADERS - {"anonymous"}
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 

@@ -25,16 +25,8 @@ ROLES = list(factories.ROLES)
 MACHINE = "machine_client"
 CALLERS = [*ROLES, MACHINE]
 
-STAFF = {
-    "programme_manager",
-    "validator",
-    "validator_elsewhere",
-    "supervisor",
-    "relationship_manager",
-    "auditor",
-    "administrator",
-}
-TRADERS = {"newcomer", "owner", "editor", "viewer", "representative", "other_owner"}
+STAFF = set(factories.STAFF)
+TRADERS = set(factories.TRADERS)
 PEOPLE = TRADERS | STAFF
 OF_OPERATOR = {"owner", "editor", "viewer", "representative"}
 MEMBERS = {"owner", "editor", "viewer"}
@@ -159,7 +151,7 @@ def objects(operator, people, request):
 
     def certificate():
         from openaeo.accounts.models import Office
-        from tests.certificates.helpers import make_certificate
+        from tests.scenarios.certificates import make_certificate
 
         programme = request.getfixturevalue("programmes")["safe-reference"]
         made = make_certificate(

@@ -11,7 +11,7 @@ from openaeo.accounts.models import ApiToken, MachineAccessToken
 from openaeo.common import clock
 from openaeo.common.models import AuditEvent
 from tests import factories
-from tests.api.conftest import assert_problem
+from tests.scenarios.api import assert_problem
 
 pytestmark = pytest.mark.django_db
 

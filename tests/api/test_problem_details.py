@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from tests.api.conftest import assert_problem
+from tests.scenarios.api import assert_problem
 
 pytestmark = pytest.mark.django_db
 

@@ -1,3 +1,8 @@
-"""Files sent through the evidence store here too: the evidence tests' scanner stand-ins."""
+"""Files sent through the evidence store here too: each test stores them in its own folder."""
 
-from tests.evidence.conftest import clamd_scanner, media_root, use_clamd, use_scanner  # noqa: F401
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _own_media_root(media_root):
+    pass

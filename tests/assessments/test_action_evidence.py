@@ -11,20 +11,10 @@ from openaeo.common.models import AuditEvent
 from openaeo.evidence import scanning
 from openaeo.evidence.models import EvidenceFile, EvidenceStatus
 from tests import factories
-from tests.assessments.test_gap_report import _answer_all
-from tests.evidence.conftest import PDF_BYTES, PNG_BYTES, FakeScanner, eicar, stored_files
+from tests.scenarios.cases import answer_all
+from tests.scenarios.evidence import PDF_BYTES, PNG_BYTES, FakeScanner, eicar, stored_files
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def business(db):
-    return factories.OperatorFactory(roles=["exporter"], employees=5)
-
-
-@pytest.fixture
-def owner(business):
-    return factories.make_member(business, OperatorRole.OWNER)
 
 
 @pytest.fixture
@@ -32,7 +22,7 @@ def action(programmes, business, owner):
     assessment = services.assessment_start(
         actor=owner, operator=business, programme=programmes["safe-reference"], tier_code="entry"
     )
-    _answer_all(assessment, owner, value="no")
+    answer_all(assessment, owner, value="no")
     return services.action_plan_create(actor=owner, assessment=assessment)[0]
 
 

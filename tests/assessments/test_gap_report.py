@@ -11,49 +11,9 @@ from openaeo.assessments import selectors, services
 from openaeo.assessments.models import ActionItem
 from openaeo.common import clock
 from tests import factories
+from tests.scenarios.cases import answer_all
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def business(db):
-    return factories.OperatorFactory(roles=["exporter"], employees=5)
-
-
-@pytest.fixture
-def owner(business):
-    return factories.make_member(business, OperatorRole.OWNER)
-
-
-@pytest.fixture
-def assessment(programmes, business, owner):
-    return services.assessment_start(
-        actor=owner, operator=business, programme=programmes["safe-reference"], tier_code="entry"
-    )
-
-
-def _answer_all(assessment, owner, value="yes"):
-    for _h, _r, question in selectors.asked(assessment):
-        kind = question["answer"]
-        if kind == "yes_no_partly":
-            raw, note = value, ("" if value == "yes" else "Not yet")
-        elif kind == "choice":
-            best = max(question["options"], key=lambda option: option.get("score", 0))
-            raw, note = best["value"], ""
-        elif kind == "number":
-            raw, note = str(question.get("pass_at_least", question.get("minimum", 1))), ""
-        elif kind == "date":
-            raw, note = "2026-01-15", ""
-        else:
-            continue  # documents need the evidence store
-        services.answer_save(
-            actor=owner,
-            assessment=assessment,
-            question=question,
-            value=raw,
-            explanation=note,
-            seen_version=0,
-        )
 
 
 def test_an_empty_assessment_is_not_ready_and_every_requirement_is_a_gap(assessment):
@@ -103,7 +63,7 @@ def test_the_pdf_contains_the_gaps(client, assessment, owner):
 
 
 def test_action_plan_from_gaps_then_closing_actions_raises_readiness(client, assessment, owner):
-    _answer_all(assessment, owner, value="no")
+    answer_all(assessment, owner, value="no")
     before = selectors.readiness_of(assessment)
     created = services.action_plan_create(actor=owner, assessment=assessment)
     assert {a.requirement_id for a in created} == {gap.requirement_id for gap in before.gaps}
@@ -119,7 +79,7 @@ def test_action_plan_from_gaps_then_closing_actions_raises_readiness(client, ass
 
 
 def test_closing_needs_a_word_on_what_was_done(client, assessment, owner):
-    _answer_all(assessment, owner, value="no")
+    answer_all(assessment, owner, value="no")
     (action, *_rest) = services.action_plan_create(actor=owner, assessment=assessment)
     client.force_login(owner)
     response = client.post(

@@ -18,18 +18,6 @@ def business(db):
     return factories.OperatorFactory(roles=["exporter"], employees=12, annual_turnover=900_000)
 
 
-@pytest.fixture
-def owner(business):
-    return factories.make_member(business, OperatorRole.OWNER)
-
-
-@pytest.fixture
-def assessment(programmes, business, owner):
-    return services.assessment_start(
-        actor=owner, operator=business, programme=programmes["safe-reference"], tier_code="entry"
-    )
-
-
 def _question(assessment, kind):
     return next(q for _h, _r, q in selectors.asked(assessment) if q["answer"] == kind)
 

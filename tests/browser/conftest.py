@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from openaeo.accounts.models import Office
+from tests.scenarios.certificates import make_certificate
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
@@ -170,3 +173,15 @@ def new_context(browser, live_server, request):
 def page(new_context):
     """A page in a fresh context, under the site's real Content-Security-Policy."""
     return new_context().new_page()
+
+
+@pytest.fixture
+def certificate(people, operator, programmes):
+    """An active certificate of `operator` (SAFE reference), granted at PORT."""
+    return make_certificate(
+        operator,
+        programmes["safe-reference"],
+        office=Office.objects.get(code="PORT"),
+        validator=people["validator"],
+        supervisor=people["supervisor"],
+    )

@@ -5,55 +5,16 @@ time. Automated rules find only part of the barriers; a failure here is a real
 one, a pass is not a certificate.
 """
 
-from pathlib import Path
-
 import pytest
 from django.urls import reverse
 
-AXE_SCRIPT = Path(__file__).parent / "vendor" / "axe.min.js"
-AXE_VERSION = "4.11.1"
-BLOCKING_IMPACTS = {"serious", "critical"}
+from tests.scenarios.browser import blocking_violations, describe
 
 PAGES = {
     "home": "web:home",
     "sign-in": "account_login",
     "sign-up": "account_signup",
 }
-
-RUN_AXE = """async () => {
-    const results = await axe.run(document, {resultTypes: ['violations']});
-    return {
-        version: results.testEngine.version,
-        url: results.url,
-        violations: results.violations.map(v => ({
-            id: v.id,
-            impact: v.impact,
-            help: v.help,
-            helpUrl: v.helpUrl,
-            nodes: v.nodes.map(n => ({target: n.target, summary: n.failureSummary})),
-        })),
-    };
-}"""
-
-
-def describe(violations: list[dict]) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']}")
-        lines.append(f"    {violation['helpUrl']}")
-        for node in violation["nodes"]:
-            summary = " ".join((node["summary"] or "").split())
-            lines.append(f"    - {' '.join(map(str, node['target']))}: {summary}")
-    return "\n".join(lines)
-
-
-def blocking_violations(page) -> tuple[list[dict], str]:
-    """Run the vendored axe-core on `page`; its serious and critical violations, and the URL."""
-    page.add_script_tag(path=str(AXE_SCRIPT))
-    results = page.evaluate(RUN_AXE)
-    assert results["version"] == AXE_VERSION, "the page did not run the vendored axe-core"
-    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
-    return blocking, results["url"]
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])

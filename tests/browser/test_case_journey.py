@@ -22,8 +22,8 @@ from openaeo.cases import services as case_services
 from openaeo.cases.models import Application, CaseStatus, Decision, ValidationVisit
 from openaeo.common import clock
 from tests import factories
-from tests.browser.test_trader_signup import watch_for_page_errors
-from tests.cases.conftest import answer_everything
+from tests.scenarios.browser import watch_for_page_errors
+from tests.scenarios.cases import answer_everything
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -295,7 +295,7 @@ def test_case_and_status_pages_have_no_serious_accessibility_problem(
     """axe-core on the busiest pages: the case page in validation (checklist, a thread,
     many forms), the supervisor's decision form, and the applicant's status page with a
     refusal, corrective actions and messages."""
-    from tests.browser.test_accessibility import blocking_violations, describe
+    from tests.scenarios.browser import blocking_violations, describe
 
     def check(user, path, *, staff):
         page = new_context(bypass_csp=True).new_page()

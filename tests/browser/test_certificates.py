@@ -7,25 +7,11 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from openaeo.accounts.models import Office
 from openaeo.certificates.models import CertificateStatus
 from openaeo.common import clock
-from tests.browser.test_accessibility import blocking_violations, describe
-from tests.browser.test_work_queue import signed_in
-from tests.certificates.helpers import make_certificate
+from tests.scenarios.browser import blocking_violations, describe, signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def certificate(people, operator, programmes):
-    return make_certificate(
-        operator,
-        programmes["safe-reference"],
-        office=Office.objects.get(code="PORT"),
-        validator=people["validator"],
-        supervisor=people["supervisor"],
-    )
 
 
 def test_the_owner_downloads_the_credential(new_context, live_server, people, certificate):

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.pages import switch_language
+from tests.scenarios.browser import switch_language
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -21,9 +21,8 @@ from openaeo.common import clock
 from openaeo.mra import services as mra_services
 from openaeo.mra.models import PartnerAdministration
 from tests import factories
-from tests.browser.test_accessibility import blocking_violations, describe
-from tests.certificates.conftest import keys_dir  # noqa: F401 - signing keys of the test's own
-from tests.certificates.helpers import make_certificate
+from tests.scenarios.browser import blocking_violations, describe
+from tests.scenarios.certificates import make_certificate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

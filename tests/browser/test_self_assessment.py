@@ -7,7 +7,7 @@ from openaeo.accounts.roles import OperatorRole
 from openaeo.assessments import selectors, services
 from openaeo.assessments.models import Answer
 from tests import factories
-from tests.browser.test_trader_signup import watch_for_page_errors
+from tests.scenarios.browser import watch_for_page_errors
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

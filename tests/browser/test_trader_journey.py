@@ -13,8 +13,8 @@ from openaeo.assessments.models import SelfAssessment
 from openaeo.cases.models import Application
 from openaeo.evidence.models import EvidenceFile
 from tests import factories
-from tests.browser.test_trader_signup import watch_for_page_errors
-from tests.evidence.conftest import PDF_BYTES
+from tests.scenarios.browser import watch_for_page_errors
+from tests.scenarios.evidence import PDF_BYTES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

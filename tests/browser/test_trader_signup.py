@@ -8,38 +8,20 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.pages import (
+from tests.scenarios.browser import (
     SIGNED_IN_SHELL_STRINGS,
     expect_translated,
     logout_button,
     plain_text,
     switch_language,
     wait_for_mail,
+    watch_for_page_errors,
 )
 
 TRADER_EMAIL = "amina.trader@example.test"
 # Long enough for the 10-character minimum, not common, not like the address.
 TRADER_PASSWORD = "Harbour-Lantern-Quartz-47"
 CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/[^/\s]+/")
-
-
-def watch_for_page_errors(page) -> list[str]:
-    """Collect script errors and Content-Security-Policy refusals while the test browses.
-
-    The site promises a strict CSP (no inline script or style); anything it blocks
-    is a broken feature that a person would not notice as an error.
-    """
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    page.on(
-        "console",
-        lambda message: (
-            problems.append(f"console: {message.text}")
-            if message.type == "error" and "Content Security Policy" in message.text
-            else None
-        ),
-    )
-    return problems
 
 
 def test_trader_signs_up_confirms_signs_in_switches_language_and_signs_out(

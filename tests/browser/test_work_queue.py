@@ -4,8 +4,6 @@ with plain forms, and no serious accessibility problem (axe-core) in English or 
 import datetime as dt
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -13,7 +11,7 @@ from openaeo.accounts.models import Office
 from openaeo.cases.models import Application, CaseStatus
 from openaeo.common import clock
 from tests import factories
-from tests.browser.test_accessibility import blocking_violations, describe
+from tests.scenarios.browser import blocking_violations, describe, signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,18 +45,6 @@ def queue_cases(people, programmes):
             )
         )
     return cases
-
-
-def signed_in(new_context, live_server, user, **options):
-    """A browser context with `user`'s session (staff have MFA set up by the factory)."""
-    client = Client()
-    client.force_login(user)
-    context = new_context(**options)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
-    return context
 
 
 def test_a_supervisor_filters_and_assigns_without_script(

@@ -7,6 +7,7 @@ from django.urls import reverse
 from openaeo.cases import correspondence, workflow
 from openaeo.cases.models import CaseStatus
 from openaeo.notifications.models import Notification
+from tests.scenarios.cases import accepted, ask
 
 pytestmark = pytest.mark.django_db
 
@@ -51,15 +52,8 @@ def test_a_form_error_shows_the_page_again_with_the_message(client, case, staff)
 def test_the_applicant_replies_with_a_document_and_the_clock_restarts(
     client, case, staff, owner, settings
 ):
-    workflow.case_accept(actor=staff["validator"], application=case, seen_version=case.version)
-    case.refresh_from_db()
-    request = correspondence.case_ask(
-        actor=staff["validator"],
-        application=case,
-        seen_version=case.version,
-        subject="Seal log",
-        body="Please send the seal log of May.",
-    )
+    case = accepted(case, staff)
+    request = ask(case, staff["validator"], "Seal log", "Please send the seal log of May.")
     client.force_login(owner)
     status_url = reverse("cases:status", args=[case.pk])
     body = client.get(status_url).content.decode()
@@ -84,15 +78,8 @@ def test_the_applicant_replies_with_a_document_and_the_clock_restarts(
 
 
 def test_an_empty_reply_is_refused_and_nothing_is_sent(client, case, staff, owner):
-    workflow.case_accept(actor=staff["validator"], application=case, seen_version=case.version)
-    case.refresh_from_db()
-    request = correspondence.case_ask(
-        actor=staff["validator"],
-        application=case,
-        seen_version=case.version,
-        subject="Q",
-        body="Question",
-    )
+    case = accepted(case, staff)
+    request = ask(case, staff["validator"], "Q", "Question")
     client.force_login(owner)
     response = client.post(reverse("cases:reply", args=[case.pk, request.pk]), {"body": " "})
     assert response.status_code == 400
@@ -149,18 +136,11 @@ def test_an_infected_attachment_stops_the_reply_and_its_refusal_is_kept(
     client, case, staff, owner, use_clamd, settings, tmp_path
 ):
     """With the real clamd: nothing is sent, and the refused upload keeps its record."""
-    from tests.evidence.conftest import eicar
+    from tests.scenarios.evidence import eicar
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    workflow.case_accept(actor=staff["validator"], application=case, seen_version=case.version)
-    case.refresh_from_db()
-    request = correspondence.case_ask(
-        actor=staff["validator"],
-        application=case,
-        seen_version=case.version,
-        subject="Seal log",
-        body="Please send it.",
-    )
+    case = accepted(case, staff)
+    request = ask(case, staff["validator"], "Seal log", "Please send it.")
     client.force_login(owner)
     response = client.post(
         reverse("cases:reply", args=[case.pk, request.pk]),

@@ -7,84 +7,22 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.utils import timezone
 
 from openaeo.cases import decisions, workflow
-from openaeo.cases.models import Appeal, Application, CaseStatus, Decision, ValidationVisit
-from openaeo.common import clock
+from openaeo.cases.models import Appeal, Application, CaseStatus, Decision
 from openaeo.notifications.models import Notification
+from tests.scenarios.cases import REFUSAL, decide, recommend, recommended, to_risk_review_done
+from tests.scenarios.days import at
 
 pytestmark = pytest.mark.django_db
 
-REFUSAL = (
-    "The business has no written procedure for checking seals, and staff were not trained "
-    "on it; this is required at the entry level."
-)
-
-
-def at(day: str):
-    return clock.frozen_at(timezone.make_aware(dt.datetime.fromisoformat(f"{day}T10:00"), dt.UTC))
-
-
-def to_validation(case, staff, *, team=()):
-    """Move a case to the validation step with a completed visit (the visit itself is tested
-    in test_visits.py)."""
-    workflow.case_accept(actor=staff["validator"], application=case, seen_version=case.version)
-    case.refresh_from_db()
-    workflow.case_finish_risk_review(
-        actor=staff["validator"], application=case, seen_version=case.version, summary="Clean"
-    )
-    case.refresh_from_db()
-    case.start_validation()
-    case.save()
-    visit = ValidationVisit.objects.create(
-        application=case,
-        planned_on=clock.today(),
-        site="Head office",
-        mode="on_site",
-        planned_by=staff["validator"],
-        planned_at=clock.now(),
-        size_class=case.size_class,
-        completed_at=clock.now(),
-    )
-    visit.team.set([staff["validator"], *team])
-    case.refresh_from_db()
-    return case
-
-
-def recommended(case, staff, outcome="granted", **extra):
-    case = to_validation(case, staff, team=extra.pop("team", ()))
-    decisions.case_recommend(
-        actor=extra.pop("by", staff["validator"]),
-        application=case,
-        seen_version=case.version,
-        outcome=outcome,
-        reasons=extra.pop("reasons", "All requirements are met for a micro exporter."),
-        tier_code="entry",
-        **extra,
-    )
-    case.refresh_from_db()
-    return case
-
 
 def test_a_recommendation_needs_a_completed_visit(case, staff):
-    workflow.case_accept(actor=staff["validator"], application=case, seen_version=case.version)
-    case.refresh_from_db()
-    workflow.case_finish_risk_review(
-        actor=staff["validator"], application=case, seen_version=case.version, summary="Clean"
-    )
-    case.refresh_from_db()
+    case = to_risk_review_done(case, staff)
     case.start_validation()
     case.save()
     with pytest.raises(ValidationError, match="visit report"):
-        decisions.case_recommend(
-            actor=staff["validator"],
-            application=case,
-            seen_version=case.version,
-            outcome="granted",
-            reasons="Fine",
-            tier_code="entry",
-        )
+        recommend(case, staff["validator"], "granted", "Fine")
 
 
 def test_the_supervisors_are_asked_to_decide(case, staff):
@@ -98,14 +36,7 @@ def test_the_supervisors_are_asked_to_decide(case, staff):
 def test_four_eyes_the_recommender_cannot_decide(case, staff):
     case = recommended(case, staff, by=staff["supervisor"])
     with pytest.raises(ValidationError, match="four-eyes"):
-        decisions.case_decide(
-            actor=staff["supervisor"],
-            application=case,
-            seen_version=case.version,
-            outcome="granted",
-            reasons="Fine",
-            tier_code="entry",
-        )
+        decide(case, staff["supervisor"], "granted", "Fine")
     case.refresh_from_db()
     assert case.status == CaseStatus.RECOMMENDED and not Decision.objects.exists()
 
@@ -113,40 +44,19 @@ def test_four_eyes_the_recommender_cannot_decide(case, staff):
 def test_four_eyes_a_member_of_the_visit_team_cannot_decide(case, staff):
     case = recommended(case, staff, team=[staff["supervisor"]])
     with pytest.raises(ValidationError, match="validation team"):
-        decisions.case_decide(
-            actor=staff["supervisor"],
-            application=case,
-            seen_version=case.version,
-            outcome="granted",
-            reasons="Fine",
-            tier_code="entry",
-        )
+        decide(case, staff["supervisor"], "granted", "Fine")
 
 
 def test_only_supervisors_of_the_office_decide(case, staff):
     case = recommended(case, staff)
     for outsider in (staff["validator2"], staff["supervisor_elsewhere"]):
         with pytest.raises(PermissionDenied):
-            decisions.case_decide(
-                actor=outsider,
-                application=case,
-                seen_version=case.version,
-                outcome="granted",
-                reasons="Fine",
-                tier_code="entry",
-            )
+            decide(case, outsider, "granted", "Fine")
 
 
 def test_a_grant_closes_the_case_and_tells_the_applicant(case, staff, owner):
     case = recommended(case, staff)
-    decision = decisions.case_decide(
-        actor=staff["supervisor"],
-        application=case,
-        seen_version=case.version,
-        outcome="granted",
-        reasons="All requirements are met.",
-        tier_code="entry",
-    )
+    decision = decide(case, staff["supervisor"], "granted", "All requirements are met.")
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED and case.outcome == "granted"
     assert decision.appeal_due is None and case.due_on is None
@@ -156,37 +66,24 @@ def test_a_grant_closes_the_case_and_tells_the_applicant(case, staff, owner):
 def test_a_refusal_needs_reasons_the_applicant_can_understand(case, staff):
     case = recommended(case, staff, outcome="refused", reasons=REFUSAL)
     with pytest.raises(ValidationError, match="plain words"):
-        decisions.case_decide(
-            actor=staff["supervisor"],
-            application=case,
-            seen_version=case.version,
-            outcome="refused",
-            reasons="Not compliant.",
-        )
+        decide(case, staff["supervisor"], "refused", "Not compliant.")
 
 
 def test_an_improvement_path_needs_a_future_date(case, staff):
     case = recommended(case, staff, outcome="refused", reasons=REFUSAL)
     with pytest.raises(ValidationError, match="apply again"):
-        decisions.case_decide(
-            actor=staff["supervisor"],
-            application=case,
-            seen_version=case.version,
-            outcome="improvement",
-            reasons="Train your staff on the seal procedure first.",
+        decide(
+            case,
+            staff["supervisor"],
+            "improvement",
+            "Train your staff on the seal procedure first.",
         )
 
 
 def test_refusal_appeal_dismissed(case, staff, owner):
     case = recommended(case, staff, outcome="refused", reasons=REFUSAL)
     with at("2026-05-04"):
-        decision = decisions.case_decide(
-            actor=staff["supervisor"],
-            application=case,
-            seen_version=case.version,
-            outcome="refused",
-            reasons=REFUSAL,
-        )
+        decision = decide(case, staff["supervisor"], "refused", REFUSAL)
     case.refresh_from_db()
     assert case.status == CaseStatus.DECIDED and decision.appeal_due == dt.date(2026, 6, 3)
     with at("2026-05-20"):
@@ -223,13 +120,7 @@ def test_refusal_appeal_dismissed(case, staff, owner):
 
 def test_an_allowed_appeal_sends_the_case_back_for_a_new_decision(case, staff, owner):
     case = recommended(case, staff, outcome="refused", reasons=REFUSAL)
-    decisions.case_decide(
-        actor=staff["supervisor"],
-        application=case,
-        seen_version=case.version,
-        outcome="refused",
-        reasons=REFUSAL,
-    )
+    decide(case, staff["supervisor"], "refused", REFUSAL)
     case.refresh_from_db()
     decisions.appeal_lodge(
         actor=owner, application=case, grounds="The log was in annex 3 all along."
@@ -250,13 +141,7 @@ def test_an_allowed_appeal_sends_the_case_back_for_a_new_decision(case, staff, o
 def test_no_appeal_after_the_deadline_and_the_case_closes_itself(case, staff, owner):
     case = recommended(case, staff, outcome="refused", reasons=REFUSAL)
     with at("2026-05-04"):
-        decisions.case_decide(
-            actor=staff["supervisor"],
-            application=case,
-            seen_version=case.version,
-            outcome="refused",
-            reasons=REFUSAL,
-        )
+        decide(case, staff["supervisor"], "refused", REFUSAL)
     case.refresh_from_db()
     with at("2026-06-04"), pytest.raises(ValidationError, match="appeal period ended"):
         decisions.appeal_lodge(
@@ -270,14 +155,7 @@ def test_no_appeal_after_the_deadline_and_the_case_closes_itself(case, staff, ow
 
 def test_a_grant_cannot_be_appealed(case, staff, owner):
     case = recommended(case, staff)
-    decisions.case_decide(
-        actor=staff["supervisor"],
-        application=case,
-        seen_version=case.version,
-        outcome="granted",
-        reasons="Fine.",
-        tier_code="entry",
-    )
+    decide(case, staff["supervisor"], "granted", "Fine.")
     case.refresh_from_db()
     with pytest.raises(ValidationError, match="cannot be appealed"):
         decisions.appeal_lodge(actor=owner, application=case, grounds="We wanted a higher level.")
@@ -289,13 +167,7 @@ def test_the_decision_letter_is_in_the_applicants_language(case, staff, owner):
     owner.preferred_language = "fr"
     owner.save()
     case = recommended(case, staff, outcome="refused", reasons=REFUSAL)
-    decision = decisions.case_decide(
-        actor=staff["supervisor"],
-        application=case,
-        seen_version=case.version,
-        outcome="refused",
-        reasons=REFUSAL,
-    )
+    decision = decide(case, staff["supervisor"], "refused", REFUSAL)
     assert decision.language == "fr"
     from openaeo.cases.documents import decision_letter_pdf
 
@@ -308,14 +180,7 @@ def test_the_decision_letter_is_in_the_applicants_language(case, staff, owner):
 
 def test_a_second_decision_on_the_same_round_is_refused_by_the_database(case, staff):
     case = recommended(case, staff)
-    decisions.case_decide(
-        actor=staff["supervisor"],
-        application=case,
-        seen_version=case.version,
-        outcome="granted",
-        reasons="Fine.",
-        tier_code="entry",
-    )
+    decide(case, staff["supervisor"], "granted", "Fine.")
     stale = Application.objects.get(pk=case.pk)
     with pytest.raises(workflow.CaseChanged):
         decisions.case_decide(
@@ -338,7 +203,7 @@ def test_two_simultaneous_grants_make_exactly_one_decision(case, staff):
     barrier = threading.Barrier(2)
     outcomes = []
 
-    def decide(supervisor):
+    def decide_at_once(supervisor):
         from django.db import connection as thread_connection
 
         try:
@@ -358,7 +223,7 @@ def test_two_simultaneous_grants_make_exactly_one_decision(case, staff):
             thread_connection.close()
 
     threads = [
-        threading.Thread(target=decide, args=(staff[name],))
+        threading.Thread(target=decide_at_once, args=(staff[name],))
         for name in ("supervisor", "supervisor2")
     ]
     for thread in threads:

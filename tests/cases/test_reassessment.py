@@ -16,10 +16,12 @@ from openaeo.certificates.models import Certificate, CertificateStatus
 from openaeo.common import clock
 from openaeo.common.models import AuditEvent
 from openaeo.notifications.models import Notification
-from tests.cases.conftest import answer_everything
-from tests.certificates.conftest import certify, keys_dir  # noqa: F401 - shared fixtures
+from tests.scenarios.cases import answer_everything, recommend
 
-pytestmark = pytest.mark.django_db
+# Certificates signed with keys of the test's own (tests.scenarios.certificates).
+from tests.scenarios.certificates import in_effect
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("keys_dir")]
 WHY = "Three late declarations and a seal incident were reported this quarter."
 REASONS = "The records and procedures were checked again and meet the requirements."
 REVOCATION = (
@@ -29,14 +31,9 @@ REVOCATION = (
 
 
 @pytest.fixture
-def held(certify, business):  # noqa: F811 - the fixture imported above
+def held(certify, business):
     """An active certificate of the business (SAFE reference, entry level), in effect."""
-    certificate = certify(business)
-    Certificate.objects.filter(pk=certificate.pk).update(
-        effective_on=clock.today() - dt.timedelta(days=60)
-    )
-    certificate.refresh_from_db()
-    return certificate
+    return in_effect(certify(business), clock.today() - dt.timedelta(days=60))
 
 
 def open_reassessment(held, staff, **extra):
@@ -157,12 +154,11 @@ def test_confirmed_at_another_level_reissues_and_supersedes(held, staff, client)
 def test_confirmed_with_conditions_needs_them(held, staff):
     case = open_reassessment(held, staff)
     with pytest.raises(ValidationError, match="conditions"):
-        decisions.case_recommend(
-            actor=staff["validator"],
-            application=case,
-            seen_version=case.version,
-            outcome=Outcome.CONFIRMED_WITH_CONDITIONS,
-            reasons=REASONS,
+        recommend(
+            case,
+            staff["validator"],
+            Outcome.CONFIRMED_WITH_CONDITIONS,
+            REASONS,
             tier_code=case.tier_code,
         )
 
@@ -183,14 +179,7 @@ def test_suspended_with_a_remedy_deadline(held, staff, owner, client, client_for
 def test_a_suspension_needs_a_future_remedy_date(held, staff):
     case = open_reassessment(held, staff)
     with pytest.raises(ValidationError) as error:
-        decisions.case_recommend(
-            actor=staff["validator"],
-            application=case,
-            seen_version=case.version,
-            outcome=Outcome.SUSPENDED,
-            reasons=REASONS,
-            tier_code=case.tier_code,
-        )
+        recommend(case, staff["validator"], Outcome.SUSPENDED, REASONS, tier_code=case.tier_code)
     assert set(error.value.message_dict) == {"remedy_by", "conditions"}
 
 
@@ -221,14 +210,7 @@ def test_an_application_outcome_is_refused_on_a_reassessment(held, staff):
 
 def test_four_eyes_as_for_applications(held, staff):
     case = open_reassessment(held, staff)
-    decisions.case_recommend(
-        actor=staff["supervisor2"],
-        application=case,
-        seen_version=case.version,
-        outcome=Outcome.CONFIRMED,
-        reasons=REASONS,
-        tier_code=case.tier_code,
-    )
+    recommend(case, staff["supervisor2"], Outcome.CONFIRMED, REASONS, tier_code=case.tier_code)
     case.refresh_from_db()
     with pytest.raises(ValidationError, match="four-eyes"):
         decisions.case_decide(
@@ -243,14 +225,7 @@ def test_four_eyes_as_for_applications(held, staff):
 
 def test_a_send_back_without_a_visit_returns_to_the_desk_review(held, staff):
     case = open_reassessment(held, staff)
-    decisions.case_recommend(
-        actor=staff["validator"],
-        application=case,
-        seen_version=case.version,
-        outcome=Outcome.CONFIRMED,
-        reasons=REASONS,
-        tier_code=case.tier_code,
-    )
+    recommend(case, staff["validator"], Outcome.CONFIRMED, REASONS, tier_code=case.tier_code)
     case.refresh_from_db()
     decisions.case_send_back(
         actor=staff["supervisor"], application=case, seen_version=case.version, reason="Look again."

@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from openaeo.accounts.models import StaffAssignment
 from openaeo.accounts.roles import OperatorRole, StaffRole
@@ -15,13 +14,18 @@ from openaeo.cases.models import CaseStatus, ValidationVisit
 from openaeo.common import clock
 from openaeo.notifications.models import Notification
 from tests import factories
-from tests.cases.test_decisions import REFUSAL, recommended, to_validation
+from tests.scenarios.cases import (
+    REFUSAL,
+    accepted,
+    ask,
+    decide,
+    recommend,
+    recommended,
+    to_validation,
+)
+from tests.scenarios.days import at
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day: str):
-    return clock.frozen_at(timezone.make_aware(dt.datetime.fromisoformat(f"{day}T10:00"), dt.UTC))
 
 
 def test_an_overdue_case_shows_how_late_it_is(client, case, staff, owner):
@@ -77,14 +81,7 @@ def test_no_recommendation_while_the_applicant_has_not_answered(case, staff, own
     )
     case.refresh_from_db()
     with pytest.raises(ValidationError, match="not answered"):
-        decisions.case_recommend(
-            actor=staff["validator"],
-            application=case,
-            seen_version=case.version,
-            outcome="granted",
-            reasons="Fine",
-            tier_code="entry",
-        )
+        recommend(case, staff["validator"], "granted", "Fine")
 
 
 def test_a_decision_closes_requests_still_waiting_and_round_two_gets_a_fresh_clock(
@@ -109,13 +106,7 @@ def test_a_decision_closes_requests_still_waiting_and_round_two_gets_a_fresh_clo
             reasons=REFUSAL,
         )
         case.refresh_from_db()
-        decisions.case_decide(
-            actor=staff["supervisor"],
-            application=case,
-            seen_version=case.version,
-            outcome="refused",
-            reasons=REFUSAL,
-        )
+        decide(case, staff["supervisor"], "refused", REFUSAL)
         case.refresh_from_db()
         assert not case.information_requests.get().is_open
         decisions.appeal_lodge(actor=owner, application=case, grounds="We have the log now, see.")
@@ -146,14 +137,7 @@ def test_a_decision_closes_requests_still_waiting_and_round_two_gets_a_fresh_clo
     )
     case.refresh_from_db()
     with pytest.raises(ValidationError, match="visit report"):
-        decisions.case_recommend(
-            actor=staff["validator"],
-            application=case,
-            seen_version=case.version,
-            outcome="granted",
-            reasons="Fine",
-            tier_code="entry",
-        )
+        recommend(case, staff["validator"], "granted", "Fine")
 
 
 def test_four_eyes_counts_every_recommendation_of_the_round(case, staff):
@@ -165,14 +149,7 @@ def test_four_eyes_counts_every_recommendation_of_the_round(case, staff):
         reason="Check the seal log again.",
     )
     case.refresh_from_db()
-    decisions.case_recommend(
-        actor=staff["validator"],
-        application=case,
-        seen_version=case.version,
-        outcome="granted",
-        reasons="Checked again: fine.",
-        tier_code="entry",
-    )
+    recommend(case, staff["validator"], "granted", "Checked again: fine.")
     case.refresh_from_db()
     assert "four-eyes" in decisions.four_eyes_problem(staff["supervisor"], case)
     assert decisions.four_eyes_problem(staff["supervisor2"], case) is None
@@ -187,15 +164,8 @@ def test_deemed_acceptance_dates_from_the_day_after_the_deadline(case):
 
 
 def test_a_double_click_sends_a_reply_once(case, staff, owner):
-    workflow.case_accept(actor=staff["validator"], application=case, seen_version=case.version)
-    case.refresh_from_db()
-    request = correspondence.case_ask(
-        actor=staff["validator"],
-        application=case,
-        seen_version=case.version,
-        subject="Q",
-        body="Question",
-    )
+    case = accepted(case, staff)
+    request = ask(case, staff["validator"], "Q", "Question")
     first = correspondence.case_reply(actor=owner, request=request, body="Answer")
     again = correspondence.case_reply(actor=owner, request=request, body="Answer")
     assert first.pk == again.pk and request.messages.filter(from_customs=False).count() == 1
@@ -207,14 +177,7 @@ def test_a_notice_reads_in_one_language(case, staff, owner):
     supervisor = staff["supervisor"]
     case = recommended(case, staff)
     with translation.override("fr"):
-        decisions.case_decide(
-            actor=supervisor,
-            application=case,
-            seen_version=case.version,
-            outcome="granted",
-            reasons="Fine.",
-            tier_code="entry",
-        )
+        decide(case, supervisor, "granted", "Fine.")
     notice = Notification.objects.filter(recipient=owner, subject_text__contains="Decision").get()
     assert notice.params["outcome"] == "Granted"  # stored in English
     with translation.override("es"):

@@ -5,44 +5,14 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from openaeo.accounts.roles import MandateScope, OperatorRole
-from openaeo.assessments import selectors, services
+from openaeo.assessments import selectors
 from openaeo.cases import services as case_services
 from openaeo.cases.models import Application, ApplicationRevision
 from openaeo.common.models import AuditEvent
 from tests import factories
-from tests.assessments.test_gap_report import _answer_all
+from tests.scenarios.cases import answer_again, answer_all, answer_documents
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def business(db):
-    return factories.OperatorFactory(roles=["exporter"], employees=5)
-
-
-@pytest.fixture
-def owner(business):
-    return factories.make_member(business, OperatorRole.OWNER)
-
-
-@pytest.fixture
-def assessment(programmes, business, owner):
-    return services.assessment_start(
-        actor=owner, operator=business, programme=programmes["safe-reference"], tier_code="entry"
-    )
-
-
-def _answer_documents(assessment, owner):
-    for _h, _r, question in selectors.asked(assessment):
-        if question["answer"] == "document":
-            services.answer_save(
-                actor=owner,
-                assessment=assessment,
-                question=question,
-                value="uploaded",
-                explanation="",
-                seen_version=0,
-            )
 
 
 def test_an_unfinished_assessment_cannot_be_submitted(assessment, owner):
@@ -77,8 +47,8 @@ def test_only_owners_and_mandated_representatives_submit(assessment, business, o
 def test_a_ready_assessment_is_submitted_frozen_and_clocked(
     assessment, owner, django_capture_on_commit_callbacks
 ):
-    _answer_all(assessment, owner)
-    _answer_documents(assessment, owner)
+    answer_all(assessment, owner)
+    answer_documents(assessment, owner)
     with django_capture_on_commit_callbacks(execute=True):
         revision = case_services.application_submit(
             actor=owner, assessment=assessment, declaration_accepted=True
@@ -97,8 +67,8 @@ def test_a_ready_assessment_is_submitted_frozen_and_clocked(
 
 
 def test_a_later_correction_is_a_new_revision(assessment, owner):
-    _answer_all(assessment, owner)
-    _answer_documents(assessment, owner)
+    answer_all(assessment, owner)
+    answer_documents(assessment, owner)
     first = case_services.application_submit(
         actor=owner, assessment=assessment, declaration_accepted=True
     )
@@ -106,31 +76,22 @@ def test_a_later_correction_is_a_new_revision(assessment, owner):
         actor=owner, assessment=assessment, declaration_accepted=True
     )
     assert again.pk == first.pk  # nothing changed: a double click adds nothing
-    question = next(
-        q for _h, _r, q in selectors.asked(assessment) if q["answer"] == "yes_no_partly"
-    )
-    current = assessment.answers.get(question_id=question["id"])
-    services.answer_save(
-        actor=owner,
-        assessment=assessment,
-        question=question,
-        value="yes",
-        explanation="Now with a log",
-        seen_version=current.version,
-    )
+    changed = answer_again(assessment, owner, "Now with a log")
     second = case_services.application_submit(
         actor=owner, assessment=assessment, declaration_accepted=True
     )
     assert second.number == 2 and second.application_id == first.application_id
     assert (
-        ApplicationRevision.objects.get(number=1).snapshot["answers"][question["id"]]["explanation"]
+        ApplicationRevision.objects.get(number=1).snapshot["answers"][changed.question_id][
+            "explanation"
+        ]
         == ""
     )
 
 
 def test_the_status_page_shows_the_timeline_and_deadline(client, assessment, owner):
-    _answer_all(assessment, owner)
-    _answer_documents(assessment, owner)
+    answer_all(assessment, owner)
+    answer_documents(assessment, owner)
     revision = case_services.application_submit(
         actor=owner, assessment=assessment, declaration_accepted=True
     )

@@ -5,23 +5,19 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from openaeo.accounts.roles import OperatorRole
 from openaeo.cases import correspondence, workflow
 from openaeo.cases import services as case_services
 from openaeo.cases.deadlines import Calendar, add_period
 from openaeo.cases.models import Application, CaseStatus
-from openaeo.common import clock
 from openaeo.common.models import AuditEvent
 from openaeo.notifications.models import Notification
 from tests import factories
+from tests.scenarios.cases import accepted, answer_again, ask
+from tests.scenarios.days import at
 
 pytestmark = pytest.mark.django_db
-
-
-def at(day: str):
-    return clock.frozen_at(timezone.make_aware(dt.datetime.fromisoformat(f"{day}T10:00"), dt.UTC))
 
 
 def _events(application, action):
@@ -45,8 +41,7 @@ def test_accepting_starts_the_decision_clock(
     case, staff, owner, django_capture_on_commit_callbacks
 ):
     with at("2026-03-02"), django_capture_on_commit_callbacks(execute=True):
-        workflow.case_accept(actor=staff["validator"], application=case, seen_version=case.version)
-    case.refresh_from_db()
+        case = accepted(case, staff)
     assert case.status == CaseStatus.RISK_REVIEW
     assert case.accepted_on == dt.date(2026, 3, 2)
     # safe-reference: 90 calendar days from acceptance, moved off a weekend.
@@ -141,8 +136,7 @@ def test_no_deemed_acceptance_where_the_programme_does_not_provide_it(case):
 
 def _under_review(case, staff, day="2026-03-02"):
     with at(day):
-        workflow.case_accept(actor=staff["validator"], application=case, seen_version=case.version)
-    case.refresh_from_db()
+        case = accepted(case, staff)
     return case
 
 
@@ -150,12 +144,8 @@ def test_an_information_request_stops_the_clock_and_the_reply_restarts_it(case, 
     case = _under_review(case, staff)
     due = case.decision_due
     with at("2026-03-10"):
-        request = correspondence.case_ask(
-            actor=staff["validator"],
-            application=case,
-            seen_version=case.version,
-            subject="Seal procedure",
-            body="Please send your written seal procedure.",
+        request = ask(
+            case, staff["validator"], "Seal procedure", "Please send your written seal procedure."
         )
     case.refresh_from_db()
     assert case.clock_stopped_on == dt.date(2026, 3, 10)
@@ -179,21 +169,9 @@ def test_an_information_request_stops_the_clock_and_the_reply_restarts_it(case, 
 def test_the_clock_restarts_only_when_every_stopping_request_is_answered(case, staff, owner):
     case = _under_review(case, staff)
     with at("2026-03-10"):
-        first = correspondence.case_ask(
-            actor=staff["validator"],
-            application=case,
-            seen_version=case.version,
-            subject="One",
-            body="First question",
-        )
+        first = ask(case, staff["validator"], "One", "First question")
         case.refresh_from_db()
-        second = correspondence.case_ask(
-            actor=staff["validator"],
-            application=case,
-            seen_version=case.version,
-            subject="Two",
-            body="Second question",
-        )
+        second = ask(case, staff["validator"], "Two", "Second question")
     with at("2026-03-12"):
         correspondence.case_reply(actor=owner, request=first, body="Answer one")
     case.refresh_from_db()
@@ -206,13 +184,7 @@ def test_the_clock_restarts_only_when_every_stopping_request_is_answered(case, s
 
 def test_who_may_reply_for_the_business(case, staff, owner, business):
     case = _under_review(case, staff)
-    request = correspondence.case_ask(
-        actor=staff["validator"],
-        application=case,
-        seen_version=case.version,
-        subject="Q",
-        body="Question",
-    )
+    request = ask(case, staff["validator"], "Q", "Question")
     viewer = factories.make_member(business, OperatorRole.VIEWER)
     stranger = factories.make_member(factories.OperatorFactory(), OperatorRole.OWNER)
     for person in (viewer, stranger, staff["validator"]):
@@ -275,7 +247,6 @@ def test_the_applicant_withdraws_before_the_decision(case, staff, owner, busines
 def test_a_correction_while_returned_goes_back_to_the_completeness_check(
     case, staff, owner, assessment
 ):
-    from openaeo.assessments import selectors, services
 
     workflow.case_return_incomplete(
         actor=staff["validator"],
@@ -283,18 +254,7 @@ def test_a_correction_while_returned_goes_back_to_the_completeness_check(
         seen_version=case.version,
         missing_items=["Explain your seal checks"],
     )
-    question = next(
-        q for _h, _r, q in selectors.asked(assessment) if q["answer"] == "yes_no_partly"
-    )
-    current = assessment.answers.get(question_id=question["id"])
-    services.answer_save(
-        actor=owner,
-        assessment=assessment,
-        question=question,
-        value="yes",
-        explanation="Checked at each loading",
-        seen_version=current.version,
-    )
+    answer_again(assessment, owner, "Checked at each loading")
     revision = case_services.application_submit(
         actor=owner, assessment=assessment, declaration_accepted=True
     )

@@ -8,7 +8,7 @@ from django.db import connection
 from openaeo.certificates import services
 from openaeo.certificates.models import Certificate, StatusList
 from tests import factories
-from tests.certificates import independent
+from tests.scenarios import independent
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

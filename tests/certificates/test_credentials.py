@@ -16,7 +16,7 @@ from openaeo.common import clock
 from openaeo.common.models import AuditEvent
 from openaeo.notifications.models import Notification
 from tests import factories
-from tests.certificates import independent
+from tests.scenarios import independent
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from openaeo.certificates.models import Certificate, CertificateStatus, StatusLi
 from openaeo.common.models import AuditEvent
 from openaeo.notifications.models import Notification
 from tests import factories
-from tests.cases.test_decisions import REFUSAL, at, recommended
+from tests.scenarios.cases import REFUSAL, recommended
+from tests.scenarios.days import at
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ from urllib.parse import quote
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from openaeo.certificates import services
 from openaeo.certificates.models import Certificate, CertificateStatus
@@ -16,7 +15,9 @@ from openaeo.common import clock
 from openaeo.common.models import AuditEvent
 from openaeo.notifications.models import Notification
 from tests import factories
-from tests.certificates import independent
+from tests.scenarios import independent
+from tests.scenarios.certificates import in_effect
+from tests.scenarios.days import at
 
 pytestmark = pytest.mark.django_db
 REASON = "Seals were found broken during an audit."
@@ -36,16 +37,7 @@ def owner_of(holder):
 @pytest.fixture
 def published(certify, holder):
     """An active certificate whose effective date has passed (so verification answers)."""
-    certificate = certify(holder)
-    Certificate.objects.filter(pk=certificate.pk).update(
-        effective_on=clock.today() - dt.timedelta(days=30)
-    )
-    certificate.refresh_from_db()
-    return certificate
-
-
-def at(day: dt.date):
-    return clock.frozen_at(timezone.make_aware(dt.datetime.combine(day, dt.time(10)), dt.UTC))
+    return in_effect(certify(holder), clock.today() - dt.timedelta(days=30))
 
 
 def published_bit(client, certificate, purpose: str) -> bool:

@@ -8,7 +8,7 @@ from django.urls import reverse
 from openaeo.accounts.roles import OperatorRole
 from openaeo.certificates.models import CertificateStatus
 from tests import factories
-from tests.api.conftest import assert_problem, token_for  # noqa: F401
+from tests.scenarios.api import assert_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_the_api_gives_the_credential_to_the_holders_people_only(
     certify,
     holder,
     client,
-    token_for,  # noqa: F811
+    token_for,
 ):
     certificate = certify(holder)
 

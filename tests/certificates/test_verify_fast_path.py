@@ -19,7 +19,7 @@ from django.test import RequestFactory
 
 from openaeo.certificates import services, verification
 from openaeo.certificates.verify_fast_path import FRONT_MIDDLEWARE, VerifyNumberFastPath
-from tests.certificates.test_verify_public import REASON, api_url, published  # noqa: F401
+from tests.scenarios.certificates import REASON, api_url
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +96,7 @@ def same_answer(short: Answer, long: Answer) -> dict:
 
 @pytest.mark.parametrize("language", ["en", "fr", "ar"])
 def test_valid_suspended_and_unknown_answer_the_same_both_ways(
-    published,  # noqa: F811
+    published,
     staff,
     language,
 ):
@@ -114,7 +114,7 @@ def test_valid_suspended_and_unknown_answer_the_same_both_ways(
         assert "frame-ancestors 'none'" in short.header("Content-Security-Policy")
 
 
-def test_the_language_cookie_is_heard_both_ways(published, settings):  # noqa: F811
+def test_the_language_cookie_is_heard_both_ways(published, settings):
     short, long = both_ways(
         api_url(published().aeo_number), HTTP_COOKIE=f"{settings.LANGUAGE_COOKIE_NAME}=es"
     )
@@ -122,7 +122,7 @@ def test_the_language_cookie_is_heard_both_ways(published, settings):  # noqa: F
     assert short.header("Content-Language") == "es"
 
 
-def test_the_rate_limit_answers_the_same_both_ways(published, settings):  # noqa: F811
+def test_the_rate_limit_answers_the_same_both_ways(published, settings):
     settings.VERIFY_RATE_LIMIT = "1/minute"
     url = api_url(published().aeo_number)
     assert call(WSGIHandler(), url).status_code == 200
@@ -132,7 +132,7 @@ def test_the_rate_limit_answers_the_same_both_ways(published, settings):  # noqa
     assert "Wait" in same_answer(short, long)["detail"]
 
 
-def test_plain_http_is_redirected_the_same_both_ways(published, settings):  # noqa: F811
+def test_plain_http_is_redirected_the_same_both_ways(published, settings):
     settings.SECURE_SSL_REDIRECT = True
     short, long = both_ways(api_url(published().aeo_number))
     assert short.status_code == 301
@@ -140,7 +140,7 @@ def test_plain_http_is_redirected_the_same_both_ways(published, settings):  # no
     assert short.comparable_headers() == long.comparable_headers()
 
 
-def test_a_number_not_yet_in_effect_is_unknown_the_short_way(published):  # noqa: F811
+def test_a_number_not_yet_in_effect_is_unknown_the_short_way(published):
     future = published(effective_on=dt.date.today() + dt.timedelta(days=3))
     short, long = both_ways(api_url(future.aeo_number))
     assert same_answer(short, long)["status"] == "unknown"
@@ -160,7 +160,7 @@ def test_a_failure_is_django_s_error_answer_and_is_logged(caplog):
 
 
 def test_a_lookup_sends_the_request_signals_and_reads_the_database_once(
-    published,  # noqa: F811
+    published,
     django_assert_num_queries,
 ):
     number = published().aeo_number

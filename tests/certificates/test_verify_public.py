@@ -1,7 +1,6 @@
 """The public verification page and API: every answer, no enumeration, rate limits."""
 
 import datetime as dt
-from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -10,29 +9,10 @@ from openaeo.certificates import credentials, services, verification
 from openaeo.certificates.models import Certificate
 from openaeo.common import clock
 from tests import factories
-from tests.api.conftest import assert_problem, token_for  # noqa: F401
+from tests.scenarios.api import assert_problem
+from tests.scenarios.certificates import REASON, api_url
 
 pytestmark = pytest.mark.django_db
-
-REASON = "Checked in the course of the annual review."
-
-
-@pytest.fixture
-def published(certify):
-    """`published(name)`: an active certificate whose effective date has passed."""
-
-    def make(name="Kisumu Fresh Produce", **changes):
-        certificate = certify(factories.OperatorFactory(legal_name=name))
-        changes.setdefault("effective_on", clock.today() - dt.timedelta(days=30))
-        Certificate.objects.filter(pk=certificate.pk).update(**changes)
-        certificate.refresh_from_db()
-        return certificate
-
-    return make
-
-
-def api_url(number: str) -> str:
-    return f"/api/v1/verify/{quote(number, safe='')}"
 
 
 def page(client, number):
@@ -206,7 +186,7 @@ def test_the_api_answers_429_with_retry_after(published, client, settings):
     assert post_credential(client, "x.y.z").status_code == 429
 
 
-def test_a_token_has_a_limit_of_its_own(published, client, settings, token_for):  # noqa: F811
+def test_a_token_has_a_limit_of_its_own(published, client, settings, token_for):
     settings.VERIFY_RATE_LIMIT = "2/minute"
     settings.VERIFY_TOKEN_RATE_LIMIT = "5/minute"
     certificate = published()

@@ -19,16 +19,8 @@ from openaeo.common.permissions import rule_for
 from tests import factories
 
 ROLES = list(factories.ROLES)
-STAFF = {
-    "programme_manager",
-    "validator",
-    "validator_elsewhere",
-    "supervisor",
-    "relationship_manager",
-    "auditor",
-    "administrator",
-}
-TRADERS = {"newcomer", "owner", "editor", "viewer", "representative", "other_owner"}
+STAFF = set(factories.STAFF)
+TRADERS = set(factories.TRADERS)
 SIGNED_IN = TRADERS | STAFF
 OF_OPERATOR = {"owner", "editor", "viewer", "representative"}
 MEMBERS = {"owner", "editor", "viewer"}
@@ -565,7 +557,7 @@ def objects(people, operator, request):
         return {"application_id": application.pk, "decision_id": decision.pk}
 
     def _certificate():
-        from tests.certificates.helpers import make_certificate
+        from tests.scenarios.certificates import make_certificate
 
         existing = operator.certificates.first()
         if existing:

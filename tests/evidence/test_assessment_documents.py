@@ -7,7 +7,7 @@ from openaeo.accounts.roles import OperatorRole
 from openaeo.assessments import selectors, services
 from openaeo.evidence.models import EvidenceFile
 from tests import factories
-from tests.evidence.conftest import PDF_BYTES, PNG_BYTES, eicar, stored_files
+from tests.scenarios.evidence import PDF_BYTES, PNG_BYTES, eicar, stored_files
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from openaeo.evidence import scanning
-from tests.evidence.conftest import PDF_BYTES, eicar
+from tests.scenarios.evidence import PDF_BYTES, eicar
 
 
 @pytest.mark.domain

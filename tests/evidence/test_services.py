@@ -16,7 +16,7 @@ from openaeo.common.periodic import jobs
 from openaeo.evidence import scanning, services, tasks
 from openaeo.evidence.models import EvidenceFile, EvidenceStatus
 from tests import factories
-from tests.evidence.conftest import (
+from tests.scenarios.evidence import (
     PDF_BYTES,
     PNG_BYTES,
     FakeScanner,

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from openaeo.evidence import sniffing
-from tests.evidence.conftest import (
+from tests.scenarios.evidence import (
     JPEG_BYTES,
     PDF_BYTES,
     PNG_BYTES,

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openaeo.common import clock
 from openaeo.evidence import scanning
 from openaeo.evidence.models import EvidenceFile, EvidenceStatus
-from tests.evidence.conftest import PDF_BYTES, PNG_BYTES, FakeScanner, eicar, stored_files
+from tests.scenarios.evidence import PDF_BYTES, PNG_BYTES, FakeScanner, eicar, stored_files
 
 pytestmark = pytest.mark.django_db
 

@@ -6,30 +6,29 @@ import datetime as dt
 import pytest
 
 from openaeo.accounts.roles import OperatorRole
-from openaeo.certificates.models import Certificate
 from tests import factories
-from tests.cases.conftest import assessment, business, case, owner, port, scenario_day, staff  # noqa: F401
-from tests.certificates.conftest import certify, keys_dir  # noqa: F401
-from tests.evidence.conftest import FakeScanner, media_root, use_scanner  # noqa: F401
+from tests.scenarios.certificates import in_effect
 
 IN_EFFECT = dt.date(2025, 1, 1)
 
 
-@pytest.fixture
-def certificate(certify, business, owner):  # noqa: F811
-    certificate = certify(business)
-    Certificate.objects.filter(pk=certificate.pk).update(effective_on=IN_EFFECT)
-    certificate.refresh_from_db()
-    return certificate
+@pytest.fixture(autouse=True)
+def _own_keys_and_media(keys_dir, media_root):
+    """Every test here signs with keys of its own and stores files in a folder of its own."""
 
 
 @pytest.fixture
-def editor(business):  # noqa: F811
+def certificate(certify, business, owner):
+    return in_effect(certify(business), IN_EFFECT)
+
+
+@pytest.fixture
+def editor(business):
     return factories.make_member(business, OperatorRole.EDITOR)
 
 
 @pytest.fixture
-def viewer(business):  # noqa: F811
+def viewer(business):
     return factories.make_member(business, OperatorRole.VIEWER)
 
 

@@ -10,7 +10,7 @@ from openaeo.common import clock
 from openaeo.common.models import AuditEvent
 from openaeo.monitoring.models import ChangeNotice, IncidentReport
 from openaeo.notifications.models import Notification
-from tests.evidence.conftest import PDF_BYTES, FakeScanner, eicar
+from tests.scenarios.evidence import PDF_BYTES, FakeScanner, eicar
 
 
 def _notice_data(key=None, **extra):

@@ -5,23 +5,17 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from openaeo.cases.models import Decision, Recommendation
-from openaeo.certificates.services import certificate_issue
-from openaeo.common import clock
 from openaeo.common.models import AuditEvent
 from openaeo.monitoring import services
 from openaeo.monitoring.models import SelfReview, SelfReviewStatus
 from openaeo.notifications.models import Notification
-
-
-def at(year, month, day):
-    return clock.frozen_at(timezone.make_aware(dt.datetime(year, month, day, 9, 0)))
+from tests.scenarios.certificates import grant
+from tests.scenarios.days import at
 
 
 def run(year, month, day):
-    with at(year, month, day):
+    with at(dt.date(year, month, day)):
         return services.self_reviews_run()
 
 
@@ -116,35 +110,10 @@ def test_a_late_first_run_sends_only_the_last_reminder(certificate, owner):
     assert subjects(owner)[0].startswith("One week left")
 
 
-def _grant(application, staff):
-    now = clock.now()
-    recommendation = Recommendation.objects.create(
-        application=application,
-        round=1,
-        outcome="granted",
-        tier_code="entry",
-        reasons="Meets every requirement.",
-        recommended_by=staff["validator"],
-        recommended_at=now,
-    )
-    decision = Decision.objects.create(
-        application=application,
-        round=1,
-        recommendation=recommendation,
-        outcome="granted",
-        tier_code="entry",
-        reasons="Meets every requirement.",
-        language="en",
-        decided_by=staff["supervisor"],
-        decided_at=now,
-    )
-    return certificate_issue(decision=decision, actor=staff["supervisor"])
-
-
 def test_the_first_review_starts_from_the_pinned_answers(case, staff):
-    certificate = _grant(case, staff)
+    certificate = grant(case, validator=staff["validator"], supervisor=staff["supervisor"])
     snapshot = case.revisions.get().snapshot["answers"]
-    with at(2030, 10, 1):
+    with at("2030-10-01"):
         services.self_reviews_run()
     review = SelfReview.objects.get(certificate=certificate)
     assert review.items, "every requirement in scope is asked"
@@ -167,7 +136,7 @@ def _complete(review):
 def test_next_year_starts_from_last_years_review(certificate, owner):
     run(2026, 10, 1)
     review = SelfReview.objects.get()
-    with at(2026, 10, 5):
+    with at("2026-10-05"):
         services.self_review_save(actor=owner, review=review, data=_complete(review), submit=True)
     run(2027, 10, 1)
     this_year = SelfReview.objects.get(year=2027)

@@ -4,36 +4,14 @@ import datetime as dt
 
 import pytest
 
-from openaeo.accounts import services as account_services
 from openaeo.common import clock
-from openaeo.mra.models import PartnerAdministration
 from tests import factories
-from tests.api.conftest import api, machine_client, machine_token, token_for  # noqa: F401
-from tests.cases.conftest import business, port, scenario_day, staff  # noqa: F401
-from tests.certificates.conftest import certify, keys_dir  # noqa: F401
+from tests.scenarios.mra import make_partner
 
 
-def make_partner(name="Partner Customs", *, scopes=("mra:read",), active_until=None, client=True):
-    machine = secret = None
-    if client:
-        machine, secret = account_services.machine_client_create(
-            actor=None, name=name, scopes=list(scopes)
-        )
-    partner = PartnerAdministration.objects.create(
-        name=name,
-        country="ZY",
-        arrangement=f"Mutual recognition arrangement with {name}",
-        data_elements=["name", "address", "status", "authorised_on", "identifier"],
-        active_from=dt.date(2020, 1, 1),
-        active_until=active_until,
-        client=machine,
-    )
-    token = None
-    if machine is not None:
-        token, _t = account_services.machine_token_issue(
-            client_id=machine.client_id, client_secret=secret, scopes=None
-        )
-    return partner, token
+@pytest.fixture(autouse=True)
+def _own_keys(keys_dir):
+    """Every test here signs with keys of its own (tests.scenarios.certificates)."""
 
 
 @pytest.fixture
@@ -43,7 +21,7 @@ def partner(db):
 
 
 @pytest.fixture
-def certificates(certify, staff):  # noqa: F811
+def certificates(certify, staff):
     """Three certificates of three businesses: active, suspended, revoked."""
     from openaeo.certificates.models import Certificate
     from openaeo.certificates.services import certificate_revoke, certificate_suspend

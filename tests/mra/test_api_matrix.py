@@ -9,7 +9,7 @@ from django.urls import reverse
 from openaeo.common.permissions import Rule
 from openaeo.mra.api import api as mra_api
 from tests import factories
-from tests.mra.conftest import make_partner
+from tests.scenarios.mra import make_partner
 
 ROLES = list(factories.ROLES)
 CALLERS = [*ROLES, "verify_client", "partner_client", "former_partner_client"]

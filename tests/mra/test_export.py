@@ -21,7 +21,7 @@ from openaeo.certificates import credentials
 from openaeo.common import clock
 from openaeo.mra import export, feed, selectors, services, xml_files
 from tests import factories
-from tests.mra.conftest import make_partner
+from tests.scenarios.mra import make_partner
 
 CSV = reverse("api-mra:mra_operators_csv")
 ZIP = reverse("api-mra:mra_operators_zip")

@@ -9,8 +9,8 @@ from django.urls import reverse
 from openaeo.certificates.services import certificate_reinstate
 from openaeo.common import clock
 from openaeo.mra import feed
-from tests.api.conftest import assert_problem
-from tests.mra.conftest import make_partner
+from tests.scenarios.api import assert_problem
+from tests.scenarios.mra import make_partner
 
 FEED = reverse("api-mra:mra_operators")
 CSV = reverse("api-mra:mra_operators_csv")

@@ -11,7 +11,7 @@ from openaeo.common.models import AuditEvent
 from openaeo.mra import feed, selectors, services
 from openaeo.mra.models import IdentifierMapping, PartnerCertificate, PartnerImport
 from tests import factories
-from tests.mra.conftest import make_partner
+from tests.scenarios.mra import make_partner
 
 HEADER = "aeo_number,operator_identifier,name,address,country,status,authorised_on,status_changed_on,tier\n"
 

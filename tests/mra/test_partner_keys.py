@@ -19,7 +19,7 @@ from openaeo.common.signing_keys import create_key, list_keys
 from openaeo.mra import feed, partner_keys, services, xml_files
 from openaeo.mra.models import PartnerCertificate, PartnerImport
 from tests import factories
-from tests.mra.conftest import make_partner
+from tests.scenarios.mra import make_partner
 
 RECORD = {
     "aeo_number": "ZY-AEO-1",

@@ -10,7 +10,7 @@ import datetime as dt
 from django.urls import reverse
 
 from openaeo.mra import selectors, services
-from tests.mra.conftest import make_partner
+from tests.scenarios.mra import make_partner
 
 
 def test_our_csv_feed_imported_as_a_partners_is_recognised_with_the_same_status(

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from openaeo.certificates import verification
 from openaeo.mra import services
-from tests.mra.conftest import make_partner
+from tests.scenarios.mra import make_partner
 
 
 def test_a_partners_aeo_is_recognised_under_the_arrangement(api, partner, certificates, client):

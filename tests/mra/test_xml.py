@@ -13,8 +13,8 @@ from django.urls import reverse
 from openaeo.certificates import credentials
 from openaeo.mra import feed, selectors, services, xml_files
 from openaeo.mra.models import PartnerCertificate, PartnerImport
-from tests.api.conftest import assert_problem
-from tests.mra.conftest import make_partner
+from tests.scenarios.api import assert_problem
+from tests.scenarios.mra import make_partner
 
 ZIP = reverse("api-mra:mra_operators_zip")
 

@@ -18,11 +18,6 @@ def business(db):
     return factories.OperatorFactory(identifier="KE-P0000001")
 
 
-@pytest.fixture
-def owner(business):
-    return factories.make_member(business, OperatorRole.OWNER)
-
-
 def test_registering_a_known_identifier_offers_to_ask_the_owner(client, business, owner):
     client.force_login(factories.UserFactory())
     response = client.post(

@@ -28,11 +28,6 @@ def business(db):
 
 
 @pytest.fixture
-def owner(business):
-    return factories.make_member(business, OperatorRole.OWNER)
-
-
-@pytest.fixture
 def invite(business, owner, django_capture_on_commit_callbacks):
     """`invite(email, role)` sends an invitation and returns it with the link's path."""
 

@@ -11,21 +11,11 @@ from openaeo.evidence import scanning
 from openaeo.evidence.services import evidence_upload
 from openaeo.operators import msme
 from tests import factories
-from tests.evidence.conftest import PDF_BYTES, FakeScanner
+from tests.scenarios.evidence import PDF_BYTES, FakeScanner
 
 pytestmark = pytest.mark.django_db
 
 PROBLEM = "Upload proof of your business's MSME status"
-
-
-@pytest.fixture
-def business(db):
-    return factories.OperatorFactory(roles=["exporter"], employees=5)
-
-
-@pytest.fixture
-def owner(business):
-    return factories.make_member(business, OperatorRole.OWNER)
 
 
 def _start(programme, business, owner, tier_code):

@@ -9,7 +9,7 @@ from openaeo.screening import engine, services
 from openaeo.screening import thresholds as rules
 from openaeo.screening.store import PostgresStore
 from openaeo.screening.wilson import wilson
-from tests.screening.conftest import AS_OF, HAND_COMPUTED_CSV
+from tests.scenarios.screening import AS_OF, HAND_COMPUTED_CSV
 
 pytestmark = pytest.mark.django_db
 Z = 1.959963984540054

@@ -7,7 +7,7 @@ from openaeo.common.models import AuditEvent
 from openaeo.screening import services
 from openaeo.screening.models import DeclarationImport
 from openaeo.screening.store import PostgresStore
-from tests.screening.conftest import HAND_COMPUTED_CSV
+from tests.scenarios.screening import HAND_COMPUTED_CSV
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from openaeo.common import clock
 from openaeo.screening import services
 from openaeo.screening.models import DeclarationImport, ScreeningRun
 from tests import factories
-from tests.screening.helpers import declarations_csv
+from tests.scenarios.screening import declarations_csv
 
 pytestmark = pytest.mark.django_db
 

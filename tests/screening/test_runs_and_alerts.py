@@ -10,7 +10,7 @@ from openaeo.notifications.models import Notification
 from openaeo.screening import services
 from openaeo.screening.models import ComplianceAlert, ScreeningResult, ScreeningRun
 from tests import factories
-from tests.screening.helpers import declarations_csv
+from tests.scenarios.screening import declarations_csv
 
 pytestmark = pytest.mark.django_db
 

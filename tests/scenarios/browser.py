@@ -1,4 +1,6 @@
-"""What the browser tests do to pages, in one place, so a template change is fixed once."""
+"""What the browser tests do to pages, in one place, so a template change is fixed once: the
+language switch, mail, a signed-in context, script errors, and axe-core's accessibility check
+(vendored in tests/browser/vendor)."""
 
 import email
 import email.policy
@@ -6,6 +8,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Page, expect
@@ -85,3 +88,74 @@ def plain_text(message) -> str:
     part = message.get_body(preferencelist=("plain",))
     assert part is not None, f"the message has no text/plain part:\n{message}"
     return part.get_content()
+
+
+def signed_in(new_context, live_server, user, **options):
+    """A browser context with `user`'s session (staff have MFA set up by the factory)."""
+    client = Client()
+    client.force_login(user)
+    context = new_context(**options)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    return context
+
+
+def watch_for_page_errors(page) -> list[str]:
+    """Collect script errors and Content-Security-Policy refusals while the test browses.
+
+    The site promises a strict CSP (no inline script or style); anything it blocks
+    is a broken feature that a person would not notice as an error.
+    """
+    problems: list[str] = []
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"console: {message.text}")
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return problems
+
+
+AXE_SCRIPT = Path(__file__).parent.parent / "browser" / "vendor" / "axe.min.js"
+AXE_VERSION = "4.11.1"
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+RUN_AXE = """async () => {
+    const results = await axe.run(document, {resultTypes: ['violations']});
+    return {
+        version: results.testEngine.version,
+        url: results.url,
+        violations: results.violations.map(v => ({
+            id: v.id,
+            impact: v.impact,
+            help: v.help,
+            helpUrl: v.helpUrl,
+            nodes: v.nodes.map(n => ({target: n.target, summary: n.failureSummary})),
+        })),
+    };
+}"""
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"[{violation['impact']}] {violation['id']}: {violation['help']}")
+        lines.append(f"    {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            summary = " ".join((node["summary"] or "").split())
+            lines.append(f"    - {' '.join(map(str, node['target']))}: {summary}")
+    return "\n".join(lines)
+
+
+def blocking_violations(page) -> tuple[list[dict], str]:
+    """Run the vendored axe-core on `page`; its serious and critical violations, and the URL."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    results = page.evaluate(RUN_AXE)
+    assert results["version"] == AXE_VERSION, "the page did not run the vendored axe-core"
+    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    return blocking, results["url"]

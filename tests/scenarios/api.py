@@ -1,4 +1,5 @@
-"""Helpers for the API tests: real tokens for people and machine clients."""
+"""The API in tests: real tokens for people and machine clients, a client that speaks bearer
+tokens, and the check of an RFC 9457 problem document."""
 
 from urllib.parse import urlencode
 
