@@ -1,5 +1,6 @@
 """Starting a self-assessment and saving answers, each with its audit event."""
 
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,12 +9,12 @@ from django.utils.translation import gettext as _
 
 from openaeo.assessments.answer_rules import AnswerInvalid, normalise
 from openaeo.assessments.models import Answer, SelfAssessment
-from openaeo.assessments.selectors import action_evidence_purpose
 from openaeo.common import clock
 from openaeo.common.audit import record_event
-from openaeo.evidence.services import discard_received, receive_files
 from openaeo.operators import msme
 from openaeo.operators import policy as operator_policy
+
+logger = logging.getLogger(__name__)
 
 
 def assessment_start(*, actor, operator, programme, tier_code: str) -> SelfAssessment:
@@ -180,49 +181,72 @@ def action_update(*, actor, action, owner=None, due_date=None, notes: str = ""):
     return action
 
 
+class ActionEvidenceRefused(ValidationError):
+    """The file sent to close an action was refused by the virus check; the action stays open."""
+
+    def __init__(self, evidence):
+        values = {"name": evidence.original_name}
+        if evidence.status == "infected":
+            message = _(
+                "“%(name)s” was refused: the virus check found a virus in it, so nothing of it "
+                "was kept. The action is still open: send a clean copy, or mark it done "
+                "without a file."
+            )
+        else:
+            message = _(
+                "“%(name)s” was refused: the virus check could not read it, so nothing of it "
+                "was kept. The action is still open: save the file again (for example as PDF) "
+                "and send the new copy, or mark it done without a file."
+            )
+        super().__init__({"file": message % values}, code="file_refused")
+        self.evidence = evidence
+
+
 def action_close(*, actor, action, note: str, uploaded_file=None):
     """Mark an action done. Its requirement's "no" and "partly" answers become "yes",
     with the note as their explanation, so readiness is recomputed from the answers.
 
-    An optional file showing what was done goes through the evidence store
-    (`receive_files`: type from content, size limit, virus check) with the purpose
-    `action:<id>`. It is all or nothing: a refused file raises ValidationError (on the
-    field "file", with the reason and that the action is still open) and changes
-    nothing; only the evidence store's record of an infected or unreadable file stays.
+    An optional file showing what was done goes through the evidence store (type from
+    content, size limit, virus check) with the purpose `action:<id>`. It is all or
+    nothing: a file refused for its size or type raises ValidationError and changes
+    nothing; an infected or unreadable file raises ActionEvidenceRefused and leaves only
+    the evidence store's record of the refusal, with the action still open. A file still
+    waiting for the virus check does not hold the action back; it is shown as waiting.
     """
+    from openaeo.assessments.selectors import action_evidence_purpose
+    from openaeo.evidence import services as evidence_services
+    from openaeo.evidence.models import EvidenceStatus
+
     if not operator_policy.can_prepare(actor, action.assessment.operator):
         raise PermissionDenied
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Say in a few words what was done.")})
     assessment = action.assessment
-    refusal = None
-    received: list = []
+    refused = None
+    evidence = None
     try:
         with transaction.atomic():
             action = type(action).objects.select_for_update().get(pk=action.pk)
             if action.status == action.Status.DONE:
                 return action  # a second click changes nothing (and stores no second file)
-            try:
-                received = receive_files(
+            if uploaded_file is not None:
+                evidence = evidence_services.evidence_upload(
                     actor=actor,
                     operator=assessment.operator,
-                    files=[uploaded_file] if uploaded_file is not None else [],
+                    uploaded_file=uploaded_file,
                     purpose=action_evidence_purpose(action),
                 )
-            except ValidationError as error:
-                # Raised once this transaction has kept the record of the refusal.
-                refusal = error
-            else:
+                if evidence.status in (EvidenceStatus.INFECTED, EvidenceStatus.SCAN_FAILED):
+                    # The refusal's record is kept, as for every upload; the action is not closed.
+                    refused = evidence
+            if refused is None:
                 _close(actor=actor, action=action, assessment=assessment, note=note)
     except BaseException:
-        discard_received(received)
+        _discard_stored_content(evidence)
         raise
-    if refusal is not None:
-        still_open = _(
-            "The action is still open: send another file, or mark it done without a file."
-        )
-        raise ValidationError({"file": [*refusal.error_list, ValidationError(still_open)]})
+    if refused is not None:
+        raise ActionEvidenceRefused(refused)
     return action
 
 
@@ -254,3 +278,13 @@ def _close(*, actor, action, assessment, note: str) -> None:
         before={"status": "open"},
         after={"status": "done", "note": note},
     )
+
+
+def _discard_stored_content(evidence) -> None:
+    """Content stored for a file whose record was rolled back (the orphan sweep is the backstop)."""
+    if evidence is None or not evidence.file:
+        return
+    try:
+        evidence.file.storage.delete(evidence.file.name)
+    except Exception:
+        logger.exception("Could not delete evidence content %s", evidence.file.name)

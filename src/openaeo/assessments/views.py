@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from openaeo.assessments import selectors, services
 from openaeo.assessments.forms import StartForm
 from openaeo.catalogue.models import Programme
-from openaeo.evidence.services import receive_files
 from openaeo.operators import policy as operator_policy
 from openaeo.operators import selectors as operator_selectors
 
@@ -208,6 +207,28 @@ def action_plan(request, assessment_id: int):
     return redirect("assessments:actions", assessment_id=assessment.pk)
 
 
+def _tell_waiting_file(request, action) -> None:
+    """A file sent with the action that still waits for the virus check: say so."""
+    from openaeo.evidence.models import EvidenceStatus
+
+    waiting = (
+        action.assessment.operator.evidence_files.filter(
+            purpose=selectors.action_evidence_purpose(action), status=EvidenceStatus.QUARANTINED
+        )
+        .order_by("-uploaded_at", "-id")
+        .first()
+    )
+    if waiting is not None:
+        messages.info(
+            request,
+            _(
+                "“%(name)s” is saved and waits for the virus check. You can open it once the "
+                "check is done; this page shows when."
+            )
+            % {"name": waiting.original_name},
+        )
+
+
 def actions(request, assessment_id: int):
     from openaeo.assessments.forms import ActionCloseForm, ActionUpdateForm
     from openaeo.evidence.forms import EvidenceUploadForm
@@ -234,6 +255,7 @@ def actions(request, assessment_id: int):
                     drafts[action.pk] = form.cleaned_data["note"]
                 else:
                     messages.success(request, _("Marked done. Your readiness is updated."))
+                    _tell_waiting_file(request, action)
                     return redirect("assessments:actions", assessment_id=assessment.pk)
             else:
                 errors[action.pk] = [e for field in form.errors.values() for e in field]
@@ -274,6 +296,9 @@ def actions(request, assessment_id: int):
 @require_POST
 def attach(request, assessment_id: int):
     """Upload a document for a question (a plain form: works without JavaScript)."""
+    from openaeo.evidence import services as evidence_services
+    from openaeo.evidence.models import EvidenceStatus
+
     assessment = selectors.assessment_visible_to(request.user, assessment_id)
     if not operator_policy.can_prepare(request.user, assessment.operator):
         raise Http404
@@ -286,18 +311,32 @@ def attach(request, assessment_id: int):
         messages.error(request, _("Choose a file to upload."))
     else:
         try:
-            received = receive_files(
+            evidence = evidence_services.evidence_upload(
                 actor=request.user,
                 operator=assessment.operator,
-                files=[upload],
+                uploaded_file=upload,
                 purpose=selectors.evidence_purpose(assessment, question["id"]),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            for evidence in received:
+            if evidence.status == EvidenceStatus.CLEAN:
                 messages.success(
                     request, _("%(name)s is attached.") % {"name": evidence.original_name}
+                )
+            elif evidence.status == EvidenceStatus.QUARANTINED:
+                messages.warning(
+                    request,
+                    _("%(name)s is waiting for the virus check; it counts once it is cleared.")
+                    % {"name": evidence.original_name},
+                )
+            else:
+                messages.error(
+                    request,
+                    _(
+                        "%(name)s was refused: the virus check found a problem. Nothing of it was kept."
+                    )
+                    % {"name": evidence.original_name},
                 )
     url = reverse("assessments:heading", kwargs={"assessment_id": assessment.pk, "number": number})
     return redirect(f"{url}#q-{question['id'].rsplit(':', 1)[-1]}")

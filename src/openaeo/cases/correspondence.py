@@ -24,8 +24,6 @@ from openaeo.cases.models import (
 )
 from openaeo.common import clock
 from openaeo.common.audit import record_event
-from openaeo.evidence.models import EvidenceFile
-from openaeo.evidence.services import receive_files
 from openaeo.operators import policy as operator_policy
 
 MAX_ATTACHMENTS = 5
@@ -105,22 +103,43 @@ UNSENT = "case-message:unsent"
 def receive_attachments(actor, application: Application, files) -> list:
     """Check and store each file before the message is written, outside its transaction.
 
-    A refused file stops the message (nothing is sent, nothing of the files is kept);
-    an infected or unreadable one keeps its record of the refusal, as every refused
-    upload does. Files received for a message that then fails stay in the business's
+    A refused file keeps its record and audit event, as every refused upload does, and
+    stops the message (nothing is sent). Files received before it stay in the business's
     documents, marked as not sent.
     """
-    return receive_files(
-        actor=actor,
-        operator=application.operator,
-        files=files,
-        purpose=UNSENT,
-        max_files=MAX_ATTACHMENTS,
-        field="files",
-    )
+    from openaeo.evidence import services as evidence_services
+    from openaeo.evidence.models import EvidenceStatus
+
+    files = [upload for upload in (files or []) if upload]
+    if len(files) > MAX_ATTACHMENTS:
+        raise ValidationError(
+            {
+                "files": _("Attach at most %(count)s files to one message.")
+                % {"count": MAX_ATTACHMENTS}
+            }
+        )
+    stored = []
+    for upload in files:
+        evidence = evidence_services.evidence_receive(
+            actor=actor, operator=application.operator, uploaded_file=upload, purpose=UNSENT
+        )
+        if evidence.status in (EvidenceStatus.INFECTED, EvidenceStatus.SCAN_FAILED):
+            raise ValidationError(
+                {
+                    "files": _(
+                        "%(name)s was refused by the virus check; nothing was sent. Remove it "
+                        "and send the message again."
+                    )
+                    % {"name": evidence.original_name}
+                }
+            )
+        stored.append(evidence)
+    return stored
 
 
 def _link(message: CaseMessage, attachments: list) -> None:
+    from openaeo.evidence.models import EvidenceFile
+
     EvidenceFile.objects.filter(pk__in=[evidence.pk for evidence in attachments]).update(
         purpose=message_purpose(message)
     )

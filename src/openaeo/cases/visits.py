@@ -45,13 +45,10 @@ from openaeo.cases.models import (
 from openaeo.catalogue.templatetags.catalogue_text import pick
 from openaeo.common import clock
 from openaeo.common.audit import record_event
-from openaeo.evidence.services import discard_received, receive_files
-from openaeo.evidence.sniffing import JPEG, PNG
 
 DEFAULT_CORRECTIVE_ACTION_MONTHS = 3
 CRITICAL_MONTHS = 1
 MAX_PHOTOS = 5
-PHOTO_TYPES = (JPEG.mime, PNG.mime)
 Result = VisitItem.Result
 
 
@@ -283,15 +280,45 @@ def visit_plan(
 
 def _photos_received(actor, application: Application, item: VisitItem, photos) -> list:
     """Each photo through the evidence checks; one bad file refuses the whole recording."""
-    return receive_files(
-        actor=actor,
-        operator=application.operator,
-        files=photos,
-        purpose=photo_purpose(item),
-        allowed=PHOTO_TYPES,
-        max_files=MAX_PHOTOS,
-        field="photos",
-    )
+    from openaeo.evidence import services as evidence_services
+    from openaeo.evidence import sniffing
+    from openaeo.evidence.models import EvidenceStatus
+
+    stored = []
+    for upload in photos:
+        name = evidence_services.clean_file_name(getattr(upload, "name", "") or "")
+        file_type = sniffing.detect(upload)
+        if file_type is None or not file_type.mime.startswith("image/"):
+            raise ValidationError(
+                {
+                    "photos": _(
+                        "“%(name)s” is not a photo. Send pictures (JPEG or PNG); nothing was "
+                        "recorded."
+                    )
+                    % {"name": name}
+                }
+            )
+        try:
+            evidence = evidence_services.evidence_receive(
+                actor=actor,
+                operator=application.operator,
+                uploaded_file=upload,
+                purpose=photo_purpose(item),
+            )
+        except ValidationError as error:
+            raise ValidationError({"photos": error.messages}) from error
+        if evidence.status in (EvidenceStatus.INFECTED, EvidenceStatus.SCAN_FAILED):
+            raise ValidationError(
+                {
+                    "photos": _(
+                        "“%(name)s” was refused by the virus check; nothing was recorded. Remove "
+                        "it and record the item again."
+                    )
+                    % {"name": evidence.original_name}
+                }
+            )
+        stored.append(evidence)
+    return stored
 
 
 def visit_item_record(*, actor, item: VisitItem, result: str, notes: str, photos=None) -> VisitItem:
@@ -306,6 +333,8 @@ def visit_item_record(*, actor, item: VisitItem, result: str, notes: str, photos
         errors["notes"] = _(
             "Describe the finding: the business reads it as what it must put right."
         )
+    if len(photos) > MAX_PHOTOS:
+        errors["photos"] = _("Add at most %(count)s photos at a time.") % {"count": MAX_PHOTOS}
     if errors:
         raise ValidationError(errors)
     _require(policy.can_work_on(actor, item.visit.application))
@@ -449,51 +478,61 @@ def corrective_action_report_done(
 ) -> CorrectiveAction:
     """The business says what it did to put a finding right, with a document if it has one."""
     from openaeo.cases.correspondence import can_correspond
+    from openaeo.evidence import services as evidence_services
+    from openaeo.evidence.models import EvidenceStatus
 
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Say what you did to put it right.")})
-    received: list = []
-    try:
-        with transaction.atomic():
-            application = workflow.locked(action.application, None)
-            _require(can_correspond(actor, application.operator))
-            action = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
-            if action.status == CorrectiveAction.Status.ACCEPTED:
-                raise ValidationError(_("Customs has already accepted this corrective action."))
-            if application.status == CaseStatus.WITHDRAWN:
-                raise ValidationError(_("This application is withdrawn: nothing more can be sent."))
-            received = receive_files(
-                actor=actor,
-                operator=application.operator,
-                files=[file] if file else [],
-                purpose=corrective_action_purpose(action),
-                field="file",
-            )
-            evidence = received[0] if received else None
-            action.status, action.operator_reply = CorrectiveAction.Status.REPORTED_DONE, note
-            action.save(update_fields=["status", "operator_reply"])
-            workflow.save_change(
-                application,
-                actor=actor,
-                action="case.corrective_action_done",
-                after={
-                    "corrective_action": action.pk,
-                    "note": note,
-                    "file": evidence.sha256 if evidence else None,
-                },
-            )
-            team = list(action.visit_item.visit.team.filter(is_active=True))
-            workflow.tell_officers(
-                application,
-                [*team, *workflow.officers_to_tell(application)],
-                gettext_noop("%(business)s reports a corrective action done on %(reference)s"),
-                gettext_noop("“%(action)s”: check what the business did and accept it."),
-                action=action.description[:120],
-            )
-    except BaseException:
-        discard_received(received)  # a file kept for a report that was not sent
-        raise
+    with transaction.atomic():
+        application = workflow.locked(action.application, None)
+        _require(can_correspond(actor, application.operator))
+        action = CorrectiveAction.objects.select_for_update().get(pk=action.pk)
+        if action.status == CorrectiveAction.Status.ACCEPTED:
+            raise ValidationError(_("Customs has already accepted this corrective action."))
+        if application.status == CaseStatus.WITHDRAWN:
+            raise ValidationError(_("This application is withdrawn: nothing more can be sent."))
+        evidence = None
+        if file:
+            try:
+                evidence = evidence_services.evidence_receive(
+                    actor=actor,
+                    operator=application.operator,
+                    uploaded_file=file,
+                    purpose=corrective_action_purpose(action),
+                )
+            except ValidationError as error:
+                raise ValidationError({"file": error.messages}) from error
+            if evidence.status in (EvidenceStatus.INFECTED, EvidenceStatus.SCAN_FAILED):
+                raise ValidationError(
+                    {
+                        "file": _(
+                            "“%(name)s” was refused by the virus check; nothing was sent. "
+                            "Remove it and send your report again."
+                        )
+                        % {"name": evidence.original_name}
+                    }
+                )
+        action.status, action.operator_reply = CorrectiveAction.Status.REPORTED_DONE, note
+        action.save(update_fields=["status", "operator_reply"])
+        workflow.save_change(
+            application,
+            actor=actor,
+            action="case.corrective_action_done",
+            after={
+                "corrective_action": action.pk,
+                "note": note,
+                "file": evidence.sha256 if evidence else None,
+            },
+        )
+        team = list(action.visit_item.visit.team.filter(is_active=True))
+        workflow.tell_officers(
+            application,
+            [*team, *workflow.officers_to_tell(application)],
+            gettext_noop("%(business)s reports a corrective action done on %(reference)s"),
+            gettext_noop("“%(action)s”: check what the business did and accept it."),
+            action=action.description[:120],
+        )
     return action
 
 

@@ -1,4 +1,4 @@
-"""Deployment check: without a virus scanner, every uploaded file is refused."""
+"""Deployment check: without a virus scanner, every uploaded file stays quarantined."""
 
 from django.core.checks import Warning, register
 
@@ -10,8 +10,8 @@ def virus_scanner_configured(app_configs, **kwargs):
     if isinstance(scanning.get_scanner(), scanning.UnconfiguredScanner):
         return [
             Warning(
-                "No virus scanner is configured: every uploaded file will be refused, because "
-                "none can be checked for viruses.",
+                "No virus scanner is configured: uploaded evidence files will stay quarantined "
+                "and cannot be downloaded.",
                 hint="Set CLAMD_SOCKET, or CLAMD_HOST and CLAMD_PORT (docs/operations.md).",
                 id="evidence.W001",
             )

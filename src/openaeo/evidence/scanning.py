@@ -3,8 +3,8 @@
 `Scanner.scan(stream)` answers with a `ScanResult`, or raises `ScanUnavailable`
 when no verdict could be had (clamd not configured, not running, too slow), or
 `ScanError` when clamd looked at the content and could not scan it (for
-example, larger than its StreamMaxLength). Uploads are refused unless the answer is
-clean (services.receive_files); a periodic job scans again files quarantined before that.
+example, larger than its StreamMaxLength). Uploads keep a file quarantined while
+the scanner is unavailable and a periodic job tries again; see services.py.
 
 ClamdScanner implements clamd's INSTREAM command itself (clamd(8)): the command
 "zINSTREAM\\0", then chunks each preceded by its length as a 4-byte big-endian
@@ -165,7 +165,7 @@ def parse_reply(reply: str) -> ScanResult:
 
 
 class UnconfiguredScanner:
-    """Used when no scanner is configured: no file can be checked, so every upload is refused."""
+    """Used when no scanner is configured: every file waits in quarantine."""
 
     def scan(self, stream: BinaryIO) -> ScanResult:
         raise ScanUnavailable(

@@ -1,50 +1,41 @@
-"""Writes for evidence files: receiving uploads, the virus check's retries, each audited.
+"""Writes for evidence files: upload, the virus check and its retries, each with its audit event.
 
-Every app takes the files people upload with a form through `receive_files`. Each
-upload is read once into a temporary spool, counting bytes as they arrive (the size
-the browser declares is not trusted) and computing its SHA-256. Its type is judged
-from the content (sniffing.py), then it is scanned. Only a clean file is kept:
+An upload is read once into a temporary spool, counting bytes as they arrive (the
+size the browser declares is not trusted) and computing its SHA-256. Its type is
+judged from the content (sniffing.py), then it is scanned. What happens next
+depends on the verdict:
 
-- too many files, an empty or too large file, or content of a refused type or not
-  matching its name: refused with a ValidationError naming the file; no trace;
-- a virus found, or content the scanner looked at and could not scan: refused; a
-  record of the refusal (no content) and its audit event stay, for review;
-- the scanner unavailable (not configured, not running, too slow): refused, nothing
-  kept; the person sends the file again once the scanner answers;
-- clean: the content is stored, with its record and audit event.
+- clean: the content is stored and can be downloaded by those entitled;
+- infected, or unreadable by the scanner: nothing of the content is stored, and a
+  record says what was refused and why;
+- scanner unavailable: the content is stored but stays quarantined (never
+  downloadable) until the periodic job `evidence.rescan_quarantined` gets a verdict.
 
-One refused file refuses the whole batch: nothing of the others is stored either, so
-a form either gets all its files, all checked clean, or none. Storage writes happen
-inside the transaction and are deleted again if it fails; content left behind by a
-crash or by a caller's transaction that rolled back after the files were received is
-deleted at once by `discard_received`, or else by `evidence_sweep_orphans`.
-
-Files quarantined by earlier versions (stored while the scanner was unavailable, never
-downloadable) are still scanned again by the periodic job `evidence.rescan_quarantined`.
+Files that are too large or whose content does not match their type are refused
+with a ValidationError and leave no trace. Storage writes happen inside the
+transaction and are deleted again if it fails; files left behind by a crash or an
+outer transaction that rolled back are removed by `evidence_sweep_orphans`.
 """
 
-import contextlib
 import datetime as dt
 import hashlib
 import logging
 import tempfile
 from collections import Counter
-from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from openaeo.common import clock
 from openaeo.common.audit import record_event
-from openaeo.evidence import scanning, selectors, sniffing
+from openaeo.evidence import policy, scanning, selectors, sniffing
 from openaeo.evidence.models import EvidenceFile, EvidenceStatus
 from openaeo.operators.models import EconomicOperator
 
@@ -53,10 +44,9 @@ logger = logging.getLogger(__name__)
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 _SPOOL_IN_MEMORY_BYTES = 1024 * 1024
 _READ_BYTES = 64 * 1024
-# A scan without a verdict: never the status of a record (nothing is kept).
-_UNAVAILABLE = "unavailable"
 _ACTIONS = {
     EvidenceStatus.CLEAN: "evidence.upload",
+    EvidenceStatus.QUARANTINED: "evidence.upload",
     EvidenceStatus.INFECTED: "evidence.infected",
     EvidenceStatus.SCAN_FAILED: "evidence.scan_failed",
 }
@@ -81,119 +71,51 @@ class _Verdict:
     detail: str = ""
 
 
-@dataclass(frozen=True)
-class _Received:
-    """One upload read, typed and scanned, not yet stored."""
+def evidence_upload(
+    *, actor, operator: EconomicOperator, uploaded_file, purpose: str = ""
+) -> EvidenceFile:
+    """Receive one file for `operator`; return its record, whose status tells the outcome.
 
-    name: str
-    content: BinaryIO
-    size: int
-    sha256: str
-    file_type: sniffing.FileType
-    verdict: _Verdict
-
-
-def receive_files(
-    *,
-    actor,
-    operator: EconomicOperator,
-    files: Iterable,
-    purpose: str = "",
-    allowed: Collection[str] | None = None,
-    max_files: int | None = None,
-    field: str | None = None,
-    scanner: scanning.Scanner | None = None,
-) -> list[EvidenceFile]:
-    """Check, scan and store the files uploaded with a form, for `operator`; all or none.
-
-    `files` is a list of uploaded files (empty entries are skipped; an empty list gives
-    []). Each becomes an EvidenceFile with `purpose`, `actor` as its sender, status
-    clean, its content stored, and an `evidence.upload` audit event. Who may send files
-    is the caller's rule (preparing the business's file, corresponding on a case, being
-    on the visit team, writing as the certificate's holder): check it first.
-
-    Raises ValidationError, and stores nothing, when there are more than `max_files`
-    files or any file is empty, larger than the limit, not of an `allowed` type
-    (default: the EVIDENCE_ALLOWED_TYPES setting), named as another type, infected, not
-    scannable, or could not be scanned because the scanner is unavailable. Its messages
-    name each refused file (translated); with `field`, they are keyed by that form field.
-    An infected or unscannable file leaves a record of the refusal without content and
-    its audit event; they are written in a transaction of their own, nested in the
-    caller's if one is open (and rolled back with it unless the caller commits).
-
-    `scanner` replaces the configured one (tests); nothing is scanned without files.
+    Raises PermissionDenied when `actor` may not prepare for the business, and
+    ValidationError (nothing stored) when the file is empty, too large, or its content
+    is not an accepted type or does not match its name. An infected file returns a
+    record with status `infected` and no content: the caller tells the person.
     """
-    if hasattr(files, "chunks"):
-        raise TypeError("receive_files takes a list of files: put a single file in a list")
-    uploads = [upload for upload in files or () if upload]
-    if max_files is not None and len(uploads) > max_files:
-        message = ngettext(
-            "Choose at most %(count)s file at a time; nothing was kept.",
-            "Choose at most %(count)s files at a time; nothing was kept.",
-            max_files,
-        ) % {"count": max_files}
-        raise _refusal([ValidationError(message, code="too_many")], field)
-    if not uploads:
-        return []
-    types = tuple(allowed) if allowed is not None else allowed_types()
-    scanner = scanner or scanning.get_scanner()
-    errors: list[ValidationError] = []
-    received: list[_Received] = []
-    with contextlib.ExitStack() as spools:
-        for upload in uploads:
-            name = clean_file_name(getattr(upload, "name", "") or "")
-            try:
-                spool, size, sha256 = _receive(upload, name)
-            except ValidationError as error:
-                errors.append(error)
-                continue
-            spools.callback(spool.close)
-            try:
-                file_type = sniffing.identify(spool, name, types)
-            except sniffing.FileTypeError as error:
-                errors.append(ValidationError(error.message, code="file_type"))
-                continue
-            item = _Received(name, spool, size, sha256, file_type, _scan(spool, scanner))
-            if item.verdict.status != EvidenceStatus.CLEAN:
-                errors.append(_verdict_error(item))
-            received.append(item)
-        if errors:
-            _record_refusals(actor=actor, operator=operator, purpose=purpose, items=received)
-            if len(uploads) > 1:
-                message = _(
-                    "None of the files you sent was kept: choose them again, leaving out or "
-                    "replacing the refused ones."
-                )
-                errors.append(ValidationError(message, code="none_kept"))
-            raise _refusal(errors, field)
-        return _store(actor=actor, operator=operator, purpose=purpose, items=received)
-
-
-def _refusal(errors: list[ValidationError], field: str | None) -> ValidationError:
-    return ValidationError({field: errors}) if field else ValidationError(errors)
-
-
-def _verdict_error(item: _Received) -> ValidationError:
-    values = {"name": item.name, "signature": item.verdict.detail}
-    if item.verdict.status == EvidenceStatus.INFECTED:
-        message = _(
-            "“%(name)s” was refused: the virus check found a virus in it (%(signature)s). "
-            "Nothing of it was kept. Check your computer for viruses, then send "
-            "a clean copy."
-        )
-        return ValidationError(message % values, code="infected")
-    if item.verdict.status == EvidenceStatus.SCAN_FAILED:
-        message = _(
-            "“%(name)s” was refused: the virus check could not read it, so it could not be "
-            "checked. Nothing of it was kept. Save the file again (for example as "
-            "PDF) and send the new copy."
-        )
-        return ValidationError(message % values, code="scan_failed")
-    message = _(
-        "“%(name)s” was refused: the virus check is not available at the moment, so it could "
-        "not be checked. Nothing of it was kept. Send it again in a few minutes."
+    if not policy.can_upload(actor, operator):
+        raise PermissionDenied
+    return evidence_receive(
+        actor=actor, operator=operator, uploaded_file=uploaded_file, purpose=purpose
     )
-    return ValidationError(message % values, code="scan_unavailable")
+
+
+def evidence_receive(
+    *, actor, operator: EconomicOperator, uploaded_file, purpose: str = ""
+) -> EvidenceFile:
+    """The checks and storage of `evidence_upload`, for callers that decided who may upload.
+
+    Case work uses it for files officers add to a case (photos from a visit,
+    attachments to a message), after checking the officer may work on the case.
+    """
+    name = clean_file_name(getattr(uploaded_file, "name", "") or "")
+    spool, size, sha256 = _receive(uploaded_file, name)
+    with spool:
+        try:
+            file_type = sniffing.identify(spool, name, allowed_types())
+        except sniffing.FileTypeError as error:
+            raise ValidationError(error.message, code="file_type") from error
+        verdict = _scan(spool)
+        spool.seek(0)
+        return _store(
+            actor=actor,
+            operator=operator,
+            name=name,
+            purpose=purpose,
+            file_type=file_type,
+            size=size,
+            sha256=sha256,
+            verdict=verdict,
+            content=spool,
+        )
 
 
 def clean_file_name(name: str) -> str:
@@ -239,18 +161,16 @@ def _receive(uploaded_file, name: str) -> tuple[BinaryIO, int, str]:
     return spool, size, digest.hexdigest()
 
 
-def _scan(stream: BinaryIO, scanner: scanning.Scanner) -> _Verdict:
+def _scan(stream: BinaryIO, scanner: scanning.Scanner | None = None) -> _Verdict:
     stream.seek(0)
     try:
-        result = scanner.scan(stream)
+        result = (scanner or scanning.get_scanner()).scan(stream)
     except scanning.ScanUnavailable as error:
-        logger.warning("Virus scanner unavailable; an upload is refused: %s", error)
-        return _Verdict(_UNAVAILABLE, f"virus scanner unavailable: {error}")
+        logger.warning("Virus scanner unavailable; the file stays quarantined: %s", error)
+        return _Verdict(EvidenceStatus.QUARANTINED, f"virus scanner unavailable: {error}")
     except scanning.ScanError as error:
         logger.warning("Virus scanner could not scan a file: %s", error)
         return _Verdict(EvidenceStatus.SCAN_FAILED, f"virus scanner error: {error}")
-    finally:
-        stream.seek(0)
     if result.clean:
         return _Verdict(EvidenceStatus.CLEAN)
     return _Verdict(EvidenceStatus.INFECTED, result.signature or "unknown")
@@ -268,76 +188,43 @@ def _facts(evidence: EvidenceFile) -> dict:
     }
 
 
-def _record(*, actor, operator, purpose: str, item: _Received) -> EvidenceFile:
+def _store(
+    *, actor, operator, name, purpose, file_type, size, sha256, verdict: _Verdict, content
+) -> EvidenceFile:
     now = clock.now()
-    return EvidenceFile(
+    evidence = EvidenceFile(
         operator=operator,
         uploaded_by=actor,
-        original_name=item.name,
+        original_name=name,
         purpose=purpose.strip()[:200],
-        detected_type=item.file_type.mime,
-        size=item.size,
-        sha256=item.sha256,
-        status=item.verdict.status,
-        scan_detail=item.verdict.detail[:500],
+        detected_type=file_type.mime,
+        size=size,
+        sha256=sha256,
+        status=verdict.status,
+        scan_detail=verdict.detail[:500],
         uploaded_at=now,
-        scanned_at=now,
+        scanned_at=None if verdict.status == EvidenceStatus.QUARANTINED else now,
     )
-
-
-def _save(evidence: EvidenceFile, actor, operator) -> None:
-    evidence.save()
-    record_event(
-        actor=actor,
-        acting_for=operator,
-        action=_ACTIONS[evidence.status],
-        obj=evidence,
-        after=_facts(evidence),
-    )
-
-
-def _record_refusals(*, actor, operator, purpose: str, items: list[_Received]) -> None:
-    """A record without content, and its audit event, for each file found infected or
-    unscannable: what was refused and why stays on file for review."""
-    refused = [
-        item
-        for item in items
-        if item.verdict.status in (EvidenceStatus.INFECTED, EvidenceStatus.SCAN_FAILED)
-    ]
-    if not refused:
-        return
-    with transaction.atomic():
-        for item in refused:
-            _save(
-                _record(actor=actor, operator=operator, purpose=purpose, item=item), actor, operator
-            )
-
-
-def _store(*, actor, operator, purpose: str, items: list[_Received]) -> list[EvidenceFile]:
-    stored: list[EvidenceFile] = []
+    keep_content = verdict.status in (EvidenceStatus.CLEAN, EvidenceStatus.QUARANTINED)
+    stored_name = ""
     try:
         with transaction.atomic():
-            for item in items:
-                evidence = _record(actor=actor, operator=operator, purpose=purpose, item=item)
-                item.content.seek(0)
-                evidence.file.save(item.name, File(item.content, name=item.name), save=False)
-                stored.append(evidence)
-                _save(evidence, actor, operator)
+            if keep_content:
+                evidence.file.save(name, File(content, name=name), save=False)
+                stored_name = evidence.file.name
+            evidence.save()
+            record_event(
+                actor=actor,
+                acting_for=operator,
+                action=_ACTIONS[verdict.status],
+                obj=evidence,
+                after=_facts(evidence),
+            )
     except BaseException:
-        discard_received(stored)
+        if stored_name:
+            _delete_content(stored_name)
         raise
-    return stored
-
-
-def discard_received(files: Iterable[EvidenceFile]) -> None:
-    """Delete the stored content of files whose records a failed transaction rolled back.
-
-    For callers that receive files inside their own transaction and then fail: the
-    content goes at once instead of waiting for `evidence_sweep_orphans`.
-    """
-    for evidence in files:
-        if evidence.file:
-            _delete_content(evidence.file.name)
+    return evidence
 
 
 def _delete_content(name: str) -> None:

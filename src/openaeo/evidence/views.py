@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from openaeo.evidence import selectors, services
 from openaeo.evidence.forms import EvidenceUploadForm
+from openaeo.evidence.models import EvidenceStatus
 
 
 def evidence_upload(request, operator_id: int):
@@ -19,16 +20,16 @@ def evidence_upload(request, operator_id: int):
         form = EvidenceUploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                received = services.receive_files(
+                evidence = services.evidence_upload(
                     actor=request.user,
                     operator=operator,
-                    files=[form.cleaned_data["file"]],
+                    uploaded_file=form.cleaned_data["file"],
                     purpose=form.cleaned_data["purpose"],
                 )
             except ValidationError as error:
                 form.add_error("file", error)
             else:
-                tell_saved(request, received)
+                tell_outcome(request, evidence)
                 return redirect("evidence:upload", operator_id=operator.pk)
         status = 400
     return render(
@@ -39,17 +40,40 @@ def evidence_upload(request, operator_id: int):
     )
 
 
-def tell_saved(request, files) -> None:
-    """Tell the person, in a message on the next page, that the files they sent are kept.
+def tell_outcome(request, evidence) -> None:
+    """Tell the person, in a message on the next page, what became of the file they sent.
 
-    For pages whose form sends files through `services.receive_files` (which refuses
-    anything the virus check did not find clean, so these are all checked).
+    Other pages that send files through the evidence store use it too.
     """
-    for evidence in files:
-        messages.success(
+    values = {"name": evidence.original_name, "signature": evidence.scan_detail}
+    if evidence.status == EvidenceStatus.CLEAN:
+        messages.success(request, _("“%(name)s” is saved. The virus check found nothing.") % values)
+    elif evidence.status == EvidenceStatus.QUARANTINED:
+        messages.info(
             request,
-            _("“%(name)s” is saved. The virus check found nothing.")
-            % {"name": evidence.original_name},
+            _(
+                "“%(name)s” is saved and waits for the virus check. You can open it once the "
+                "check is done; this page shows when."
+            )
+            % values,
+        )
+    elif evidence.status == EvidenceStatus.INFECTED:
+        messages.error(
+            request,
+            _(
+                "“%(name)s” was refused: the virus check found %(signature)s in it. Nothing of "
+                "it was kept. Check your computer for viruses, then send a clean copy."
+            )
+            % values,
+        )
+    else:
+        messages.error(
+            request,
+            _(
+                "“%(name)s” was refused: the virus check could not read it, so nothing of it was "
+                "kept. Save it again (for example as PDF) and send the new copy."
+            )
+            % values,
         )
 
 

@@ -16,7 +16,6 @@ from openaeo.accounts.roles import OperatorRole, StaffRole
 from openaeo.certificates.models import Certificate, CertificateStatus
 from openaeo.common import clock
 from openaeo.common.audit import record_event
-from openaeo.evidence.services import receive_files
 from openaeo.monitoring import policy, prefill, windows
 from openaeo.monitoring.models import (
     ChangeNotice,
@@ -35,7 +34,6 @@ ANSWERS = ("still_true", "changed")
 MIN_NOTE = 10
 # Certificates whose holder still reports to Customs (a suspended one too: it may come back).
 OPEN_TO_REPORTS = (CertificateStatus.ACTIVE, CertificateStatus.SUSPENDED)
-CHANGE_NOTICE_PURPOSE = "change-notice"
 
 
 # --------------------------------------------------------------------------- configuration
@@ -494,6 +492,26 @@ def incident_review(*, actor, incident: IncidentReport, decision, outcome, note)
 # --------------------------------------------------------------------------- change notices
 
 
+def _receive_files(actor, certificate, files, purpose: str) -> list:
+    from openaeo.evidence.models import EvidenceStatus
+    from openaeo.evidence.services import evidence_upload
+
+    received = []
+    for uploaded in files or []:
+        evidence = evidence_upload(
+            actor=actor, operator=certificate.holder, uploaded_file=uploaded, purpose=purpose
+        )
+        if evidence.status == EvidenceStatus.INFECTED:
+            raise ValidationError(
+                {
+                    "files": _("%(name)s contains a virus; it was not kept.")
+                    % {"name": uploaded.name}
+                }
+            )
+        received.append(evidence)
+    return received
+
+
 def change_notice_submit(
     *, actor, certificate: Certificate, kind, description, effective_on, files=(), key
 ) -> ChangeNotice:
@@ -507,15 +525,7 @@ def change_notice_submit(
         return existing
     if certificate.status not in OPEN_TO_REPORTS:
         raise ValidationError(_("This certificate is no longer in force."))
-    # Checked and stored before the notice, outside its transaction: a refused file stops
-    # the notice, and an infected or unreadable one keeps its record of the refusal.
-    evidence = receive_files(
-        actor=actor,
-        operator=certificate.holder,
-        files=files,
-        purpose=CHANGE_NOTICE_PURPOSE,
-        field="files",
-    )
+    evidence = _receive_files(actor, certificate, files, purpose="change-notice")
     try:
         with transaction.atomic():
             notice = ChangeNotice.objects.create(
