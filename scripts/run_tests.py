@@ -1,7 +1,8 @@
 """Runs every test tier of OpenAEO in order; `make test` calls it.
 
 Tiers:
-  1. lint        ruff check and ruff format --check
+  1. lint        ruff check, ruff format --check, and lint-imports (the layer order of
+                 docs/architecture.md, and no import cycles)
   2. migrations  no model change is missing its migration
   3. sqlite      the whole pytest suite on SQLite (domain, Django, browser, API contract)
   4. postgresql  the suite again on PostgreSQL (TEST_POSTGRES_URL), without the browser
@@ -80,6 +81,11 @@ def tier_lint() -> tuple[bool, str]:
         failures.append("ruff check")
     if run([PYTHON, "-m", "ruff", "format", "--check", *format_paths]) != 0:
         failures.append("ruff format --check (run `.venv/bin/ruff format` to fix)")
+    # The layer order of docs/architecture.md and no import cycles (pyproject.toml's
+    # [tool.importlinter]); no cache file, so a clean clone and a workstation agree.
+    lint_imports = str(Path(PYTHON).parent / "lint-imports")
+    if run([lint_imports, "--no-cache"]) != 0:
+        failures.append("lint-imports (an import breaks the layer order or makes a cycle)")
     return not failures, "; ".join(failures)
 
 

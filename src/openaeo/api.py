@@ -9,6 +9,7 @@ are RFC 9457 problem documents; lists are paginated with limit/offset
 """
 
 from openaeo.accounts.api import router as accounts_router
+from openaeo.accounts.api_auth import default_auth
 from openaeo.certificates.api import router as certificates_router
 from openaeo.certificates.register_api import router as register_router
 from openaeo.certificates.verify_api import router as verify_router
@@ -16,11 +17,11 @@ from openaeo.common.api import router as audit_router
 from openaeo.common.api_support import (
     OpenAeoNinjaAPI,
     absolute_token_urls,
-    default_auth,
     docs,
     install_problem_handlers,
 )
 from openaeo.operators.api import router as operators_router
+from openaeo.operators.me_api import router as me_router
 
 api = OpenAeoNinjaAPI(
     title="OpenAEO API",
@@ -42,6 +43,7 @@ api = OpenAeoNinjaAPI(
 install_problem_handlers(api)
 
 api.add_router("", accounts_router)
+api.add_router("", me_router)
 api.add_router("/operators", operators_router)
 api.add_router("/audit-events", audit_router)
 api.add_router("/certificates", certificates_router)

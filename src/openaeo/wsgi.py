@@ -10,9 +10,10 @@ django_application = get_wsgi_application()
 
 # Anonymous lookups by number answered before Django's middleware chain, everything else
 # handed to Django: see certificates/verify_fast_path.py.
+from openaeo.api import api  # noqa: E402 - after Django is set up
 from openaeo.certificates.verify_fast_path import VerifyNumberFastPath  # noqa: E402
 
-application = VerifyNumberFastPath(django_application)
+application = VerifyNumberFastPath(django_application, api)
 
 # Load every URL pattern, and with them every view module and the API, now rather than on
 # each worker's first request: with gunicorn --preload the workers are forked from this

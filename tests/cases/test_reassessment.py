@@ -8,9 +8,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from openaeo.cases import decisions, reassessments, workflow
+from openaeo.cases import decisions, workflow
 from openaeo.cases import services as case_services
 from openaeo.cases.models import ApplicationKind, CaseStatus, Outcome
+from openaeo.certificates import reassessments
 from openaeo.certificates import services as certificate_services
 from openaeo.certificates.models import Certificate, CertificateStatus
 from openaeo.common import clock

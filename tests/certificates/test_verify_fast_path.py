@@ -17,8 +17,10 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
 from django.test import RequestFactory
 
+from openaeo.api import api
 from openaeo.certificates import services, verification
 from openaeo.certificates.verify_fast_path import FRONT_MIDDLEWARE, VerifyNumberFastPath
+from openaeo.common import clock
 from tests.scenarios.certificates import REASON, api_url
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +80,7 @@ def both_ways(url, **extra) -> tuple[Answer, Answer]:
     def never_called(environ, start_response):
         raise AssertionError("the request went the long way")
 
-    short = call(VerifyNumberFastPath(never_called), url, **extra)
+    short = call(VerifyNumberFastPath(never_called, api), url, **extra)
     long = call(WSGIHandler(), url, **extra)
     return short, long
 
@@ -125,10 +127,13 @@ def test_the_language_cookie_is_heard_both_ways(published, settings):
 def test_the_rate_limit_answers_the_same_both_ways(published, settings):
     settings.VERIFY_RATE_LIMIT = "1/minute"
     url = api_url(published().aeo_number)
-    assert call(WSGIHandler(), url).status_code == 200
-    short, long = both_ways(url)
+    # One moment for all three calls: the window and the wait are counted from the clock,
+    # and calls a second apart (or either side of a minute) would answer differently.
+    with clock.frozen_at(clock.now().replace(second=20, microsecond=0)):
+        assert call(WSGIHandler(), url).status_code == 200
+        short, long = both_ways(url)
     assert short.status_code == 429
-    assert short.header("Retry-After")
+    assert short.header("Retry-After") == "40"
     assert "Wait" in same_answer(short, long)["detail"]
 
 
@@ -141,7 +146,7 @@ def test_plain_http_is_redirected_the_same_both_ways(published, settings):
 
 
 def test_a_number_not_yet_in_effect_is_unknown_the_short_way(published):
-    future = published(effective_on=dt.date.today() + dt.timedelta(days=3))
+    future = published(effective_on=clock.today() + dt.timedelta(days=3))
     short, long = both_ways(api_url(future.aeo_number))
     assert same_answer(short, long)["status"] == "unknown"
 
@@ -176,7 +181,7 @@ def test_a_lookup_sends_the_request_signals_and_reads_the_database_once(
     signals.request_finished.connect(finished)
     try:
         with django_assert_num_queries(1):
-            answer = call(VerifyNumberFastPath(WSGIHandler()), api_url(number))
+            answer = call(VerifyNumberFastPath(WSGIHandler(), api), api_url(number))
     finally:
         signals.request_started.disconnect(started)
         signals.request_finished.disconnect(finished)
@@ -196,7 +201,7 @@ def test_anonymous_lookups_are_answered_here(url, headers):
     def never_called(environ, start_response):
         raise AssertionError("the request went the long way")
 
-    answer = call(VerifyNumberFastPath(never_called), url, **headers)
+    answer = call(VerifyNumberFastPath(never_called, api), url, **headers)
     assert answer.status_code == 200
 
 
@@ -223,7 +228,7 @@ def test_everything_else_goes_the_long_way(method, url, headers):
         start_response("204 No Content", [])
         return []
 
-    answer = call(VerifyNumberFastPath(long_way), url, method=method, **headers)
+    answer = call(VerifyNumberFastPath(long_way, api), url, method=method, **headers)
     assert answer.status_code == 204
     assert len(handed_on) == 1
 
@@ -231,7 +236,7 @@ def test_everything_else_goes_the_long_way(method, url, headers):
 @pytest.mark.parametrize("number", ["X", "%E2%82%AC", "%C3%A9"])
 def test_a_host_not_allowed_is_refused_the_long_way(number):
     url = f"/api/v1/verify/{number}"
-    short = call(VerifyNumberFastPath(WSGIHandler()), url, HTTP_HOST="attacker.example")
+    short = call(VerifyNumberFastPath(WSGIHandler(), api), url, HTTP_HOST="attacker.example")
     long = call(WSGIHandler(), url, HTTP_HOST="attacker.example")
     assert short.status_code == long.status_code == 400
     assert short.body == long.body

@@ -7,7 +7,7 @@ import pytest
 from openaeo.common import clock, periodic
 from openaeo.common.models import AuditEvent
 from openaeo.notifications.models import Notification
-from openaeo.screening import services
+from openaeo.screening import run_requests, services
 from openaeo.screening.models import ComplianceAlert, ScreeningResult, ScreeningRun
 from tests import factories
 from tests.scenarios.screening import declarations_csv
@@ -37,7 +37,7 @@ def test_a_run_stores_one_result_per_registered_business(
     silent = factories.OperatorFactory(employees=3)
     pm = factories.make_staff("programme_manager", office=holder.decision.application.office)
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.screening_run_start(actor=pm)
+        run = run_requests.screening_run_start(actor=pm)
     run.refresh_from_db()
     assert (run.status, run.progress, run.screened) == ("done", 100, 3)
     results = {result.operator_id: result for result in run.results.all()}

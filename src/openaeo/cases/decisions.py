@@ -16,27 +16,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from openaeo.accounts.roles import StaffRole
-from openaeo.cases import correspondence, policy, workflow
+from openaeo.cases import correspondence, hooks, policy, workflow
 from openaeo.cases.deadlines import add_period
 from openaeo.cases.models import (
+    APPEALABLE,
     CONFIRMATIONS,
     GRANTS,
     Appeal,
     Application,
-    ApplicationKind,
     CaseStatus,
     Decision,
     Outcome,
     Recommendation,
 )
-from openaeo.certificates.services import certificate_issue
 from openaeo.common import clock
 from openaeo.operators import policy as operator_policy
 
 # Reasons the applicant must be able to understand: a refusal needs more than a word.
 MIN_REFUSAL_REASONS = 40
 DEFAULT_APPEAL = {"days": 30, "working_days": False}
-APPEALABLE = (Outcome.REFUSED, Outcome.IMPROVEMENT)
 
 
 def _check_outcome(
@@ -72,35 +70,6 @@ def _check_outcome(
             errors["conditions"] = _("Say what the business must put right.")
     if errors:
         raise ValidationError(errors)
-
-
-def _certificate_follows(decision: Decision, application: Application, actor) -> None:
-    """What the decision does to certificates (inside case_decide's transaction).
-
-    A first application's grant issues one; a renewal's grant issues the new one,
-    which supersedes the old. A reassessment confirms (at another level: reissues),
-    suspends with a remedy deadline, or revokes the certificate it is about."""
-    from openaeo.certificates import services as certificates
-
-    held = application.certificate
-    if decision.outcome in GRANTS:
-        replaces = held if application.kind == ApplicationKind.RENEWAL else None
-        certificate_issue(decision=decision, actor=actor, replaces=replaces)
-    elif decision.outcome in CONFIRMATIONS:
-        if decision.tier_code != held.tier_code:
-            certificate_issue(decision=decision, actor=actor, replaces=held)
-        else:
-            certificates.certificate_confirm(actor=actor, certificate=held, decision=decision)
-    elif decision.outcome == Outcome.SUSPENDED:
-        certificates.certificate_suspend(
-            actor=actor,
-            certificate=held,
-            reason=decision.reasons,
-            remedy_due=decision.remedy_by,
-            remedy_required=decision.conditions,
-        )
-    elif decision.outcome == Outcome.REVOKED:
-        certificates.certificate_revoke(actor=actor, certificate=held, reason=decision.reasons)
 
 
 def case_recommend(
@@ -312,7 +281,7 @@ def case_decide(
                 decided_at=now,
             )
             correspondence.close_waiting_requests(application)
-            _certificate_follows(decision, application, actor)
+            hooks.decision_taken.call(decision, application, actor)
             application.outcome, application.decided_at = outcome, now
             application.appeal_due = appeal_due
             application.due_on = None

@@ -3,12 +3,12 @@
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from openaeo.cases.models import APPEALABLE
+
 
 def decision_letter_pdf(decision) -> bytes:
     """The letter, rendered in the language recorded with the decision, whoever downloads it."""
-    from weasyprint import HTML
-
-    from openaeo.cases.decisions import APPEALABLE
+    from weasyprint import HTML  # on first use: WeasyPrint loads Pango, a heavy import
 
     application = decision.application
     with translation.override(decision.language or "en"):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_noop
 
 from openaeo.accounts.roles import StaffRole
 from openaeo.assessments.selectors import readiness_of
-from openaeo.cases import workflow
+from openaeo.cases import hooks, workflow
 from openaeo.cases.deadlines import Calendar, add_period
 from openaeo.cases.models import (
     BEFORE_DECISION,
@@ -31,34 +31,15 @@ DECLARATION = gettext_noop(
 
 
 def reapplication_bar(operator, programme):
-    """The revoked certificate that still bars this business from applying, if any."""
-    from openaeo.certificates.models import Certificate, CertificateStatus
-
-    return (
-        Certificate.objects.filter(
-            holder=operator,
-            programme=programme,
-            status=CertificateStatus.REVOKED,
-            reapplication_barred_until__gt=clock.today(),
-        )
-        .order_by("-reapplication_barred_until")
-        .first()
-    )
+    """What still bars this business from applying to this programme, if anything (the
+    certificates app answers: a revoked certificate in its waiting period)."""
+    return hooks.reapplication_bar.first(operator, programme)
 
 
 def certificate_to_renew(operator, programme):
-    """The business's certificate of this programme in its renewal window, if any: an
-    application submitted now renews it (tiers renewed by reapplication)."""
-    from openaeo.certificates import services as certificates
-
-    for certificate in operator.certificates.filter(
-        programme=programme, status__in=("active", "suspended")
-    ).order_by("expires_on"):
-        if certificates.renewal_rule(certificate) == "reapplication" and certificates.renewal_open(
-            certificate
-        ):
-            return certificate
-    return None
+    """The certificate an application submitted now would renew, if any (the certificates
+    app answers: tiers renewed by reapplication, in their renewal window)."""
+    return hooks.renewal_of.first(operator, programme)
 
 
 def submission_problems(assessment) -> list[str]:

@@ -8,4 +8,11 @@ class CertificatesConfig(AppConfig):
     verbose_name = _("AEO certificates")
 
     def ready(self):
-        from openaeo.certificates import policy, tasks  # noqa: F401
+        # Imported here, not at the top: an AppConfig module is imported before the models
+        # are ready.
+        from openaeo.cases import hooks
+        from openaeo.certificates import case_follow_up, policy, tasks  # noqa: F401
+
+        hooks.decision_taken.register(case_follow_up.certificates_follow_decision)
+        hooks.reapplication_bar.register(case_follow_up.revoked_certificate_barring)
+        hooks.renewal_of.register(case_follow_up.certificate_renewed_by_applying)

@@ -18,13 +18,14 @@ import hashlib
 import ipaddress
 import math
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, connections
-from django.db.models import F
+from django.db.models import QuerySet
 from django.db.models.fields.json import KT, KeyTextTransform, KeyTransform
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
@@ -143,18 +144,23 @@ def _published_queryset():
     )
 
 
-def _partner_queryset():
-    from openaeo.mra.selectors import recognised_records
+# Partner administrations' certificates recognised under a mutual recognition arrangement:
+# openaeo.mra sits above this app and fills the hook in when it starts
+# (`recognise_partner_records`). It is a function of (number placeholder, day placeholder)
+# giving a values() queryset with the columns `_partner_answer` reads; without it, verification
+# knows only our own certificates.
+_partner_records: Callable[[str, dt.date], QuerySet] | None = None
 
-    return recognised_records(_NUMBER_PLACEHOLDER, _DAY_PLACEHOLDER).values(
-        "aeo_number",
-        "status",
-        "authorised_on",
-        "expires_on",
-        "holder_name",
-        "tier",
-        partner_name=F("partner__name"),
-    )[:1]
+
+def recognise_partner_records(records: Callable[[str, dt.date], QuerySet]) -> None:
+    """Let verification answer with partners' records too (called from MraConfig.ready())."""
+    global _partner_records
+    _partner_records = records
+    _compiled.cache_clear()
+
+
+def _partner_queryset():
+    return _partner_records(_NUMBER_PLACEHOLDER, _DAY_PLACEHOLDER)[:1]
 
 
 _LOOKUPS = {"published": _published_queryset, "partner": _partner_queryset}
@@ -247,7 +253,9 @@ PARTNER_STATUSES = {
 
 def _recognised(number: str, today: dt.date) -> dict | None:
     """A partner's record for this number (mra.selectors.recognised_records), or None."""
-    return _fetch_one("partner", number, today) if number else None
+    if not number or _partner_records is None:
+        return None
+    return _fetch_one("partner", number, today)
 
 
 def _partner_answer(record: dict, today: dt.date) -> Answer:

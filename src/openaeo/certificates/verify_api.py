@@ -14,11 +14,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 
+from openaeo.accounts.api_auth import ClientCredentials, PersonalToken
 from openaeo.certificates import verification
 from openaeo.common.api_policy import requires
 from openaeo.common.api_support import (
-    ClientCredentials,
-    PersonalToken,
     Problem,
     problem_response,
     problems,

@@ -39,6 +39,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.module_loading import import_string
 
 from openaeo.certificates import verification
+from openaeo.certificates.verify_api import answer_out, limit_response
 
 # The middleware every request meets first (settings.MIDDLEWARE starts with these; a test
 # holds the two lists together), run here around the answer as Django would run them.
@@ -65,8 +66,12 @@ def _no_response(request):  # the two header middlewares only use process_respon
 
 
 class VerifyNumberFastPath(WSGIHandler):
-    def __init__(self, django_application):
+    def __init__(self, django_application, api):
+        """`api` is the NinjaAPI whose verification operation this path answers for
+        (openaeo.api.api, passed in by openaeo.wsgi: the API is the layer above this app):
+        its renderer and problem documents make the answer the operation's own."""
         self.django_application = django_application
+        self.api = api
         self.prefix = None
         self.frame_options = XFrameOptionsMiddleware(_no_response)
         self.csp = ContentSecurityPolicyMiddleware(_no_response)
@@ -108,10 +113,6 @@ class VerifyNumberFastPath(WSGIHandler):
         return super().__call__(environ, start_response)
 
     def _answer(self, request):
-        # Imported here: the API module builds the whole NinjaAPI on import.
-        from openaeo.api import api
-        from openaeo.certificates.verify_api import answer_out, limit_response
-
         # As LocaleMiddleware would: the API has no language prefix in its paths.
         with translation.override(translation.get_language_from_request(request)):
             request.auth = "anonymous"
@@ -119,9 +120,9 @@ class VerifyNumberFastPath(WSGIHandler):
                 response = limit_response(request)
                 if response is None:
                     answer = answer_out(verification.verify_number(request.META[_NUMBER_KEY]))
-                    response = api.create_response(request, answer, status=200)
+                    response = self.api.create_response(request, answer, status=200)
             except Exception as error:  # the API's problem document, as for its operations
-                response = api.on_exception(request, error)
+                response = self.api.on_exception(request, error)
             response.headers.setdefault("Content-Language", translation.get_language())
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         # As CommonMiddleware does: a length, so that the server neither chunks the answer

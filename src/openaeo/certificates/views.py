@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from openaeo.cases import policy as case_policy
-from openaeo.certificates import credentials, forms, policy, selectors, services
+from openaeo.certificates import credentials, forms, policy, reassessments, selectors, services
 from openaeo.certificates.models import StatusPurpose
 from openaeo.common.forms import apply_service_errors
 from openaeo.common.pagination import paginate
@@ -86,7 +86,6 @@ def _reassess_initial(request) -> dict:
 
 def _detail(request, certificate, bound=None, status=200):
     """The staff page; `bound` is the one form that failed (by action or "reassess")."""
-    from openaeo.cases import reassessments
     from openaeo.cases.forms import ReassessmentForm
 
     can_change = policy.can_change_status(request.user, certificate)
@@ -163,7 +162,6 @@ def change(request, certificate_id: int):
 @require_POST
 def reassess(request, certificate_id: int):
     """A supervisor of the certificate's office opens a reassessment (a case)."""
-    from openaeo.cases import reassessments
     from openaeo.cases.forms import ReassessmentForm
 
     certificate = selectors.certificate_visible_to(request.user, certificate_id)
@@ -187,8 +185,6 @@ def reassess(request, certificate_id: int):
 def renew(request, certificate_id: int):
     """The holder starts the renewal: a renewal case, or the self-assessment to submit
     again when the level is renewed by reapplication."""
-    from openaeo.cases import reassessments
-
     certificate = selectors.certificate_visible_to(request.user, certificate_id)
     if request.user.staff_roles:
         raise PermissionDenied

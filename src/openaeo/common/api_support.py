@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Annotated, Any, ClassVar
 
-from allauth.mfa.models import Authenticator
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -37,12 +36,8 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import Swagger
-from ninja.security import SessionAuth
-from ninja.security.base import AuthBase
 from pydantic import BeforeValidator
 
-from openaeo.accounts.models import ApiToken, MachineAccessToken
-from openaeo.common import clock
 from openaeo.common.api_policy import admits_machines
 from openaeo.common.permissions import Rule
 
@@ -63,8 +58,9 @@ API_SCOPES: dict[str, str] = {
     "administrations; /api/mra/v1/).",
 }
 
-# `last_used_at` of a personal token is written at most this often.
-LAST_USED_GRANULARITY = dt.timedelta(minutes=1)
+# The security scheme of machine clients' tokens in the OpenAPI document: the name of the
+# class that checks them (openaeo.accounts.api_auth.ClientCredentials).
+MACHINE_SCHEME = "ClientCredentials"
 
 
 # --------------------------------------------------------------------------- principals
@@ -102,125 +98,11 @@ class MachinePrincipal:
         return self.email
 
 
-# --------------------------------------------------------------------------- authentication
-
-
 class InvalidToken(AuthenticationError):
     """A bearer token was presented but is unknown, expired or revoked (RFC 6750 invalid_token)."""
 
     def __init__(self) -> None:
         super().__init__(401, "The access token is unknown, expired or revoked.")
-
-
-def _bearer_token(request: HttpRequest) -> str | None:
-    value = request.headers.get("Authorization", "")
-    scheme, _, token = value.partition(" ")
-    if scheme.lower() != "bearer":
-        return None
-    return token.strip() or None
-
-
-def person_for_token(secret: str):
-    """The active user owning the usable personal token `secret`, else None.
-
-    Records when the token was last used, at most once a minute, so that a busy
-    integration does not write on every call.
-    """
-    token = (
-        ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(secret)).first()
-    )
-    now = clock.now()
-    if token is None or not token.is_usable(now) or not token.user.is_active:
-        return None
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_GRANULARITY:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
-
-
-def machine_for_token(secret: str) -> MachinePrincipal | None:
-    """The machine principal of the usable client-credentials token `secret`, else None."""
-    token = (
-        MachineAccessToken.objects.select_related("client")
-        .filter(digest=ApiToken.digest_of(secret))
-        .first()
-    )
-    if token is None or not token.is_usable(clock.now()):
-        return None
-    return MachinePrincipal(
-        client_id=token.client.client_id,
-        name=token.client.name,
-        scopes=frozenset(token.scopes),
-    )
-
-
-class PersonalToken(AuthBase):
-    """`Authorization: Bearer oat_...`: a person's own API token."""
-
-    openapi_type = "http"
-    openapi_scheme = "bearer"
-    openapi_description = (
-        "A personal API token (`oat_...`), created on your account page. "
-        "Send it as `Authorization: Bearer oat_...`."
-    )
-
-    def __call__(self, request: HttpRequest):
-        token = _bearer_token(request)
-        if token is None:
-            return None
-        if token.startswith("oam_"):
-            return None  # a machine token: ClientCredentials decides
-        user = person_for_token(token) if token.startswith("oat_") else None
-        if user is None:
-            raise InvalidToken()
-        request.user = user
-        return user
-
-
-class ClientCredentials(AuthBase):
-    """`Authorization: Bearer oam_...`: a token issued to a machine client."""
-
-    openapi_type = "oauth2"
-    openapi_description = (
-        "For systems: obtain a token (`oam_...`) with the OAuth2 client-credentials "
-        f"grant at `{TOKEN_URL}`, then send it as `Authorization: Bearer oam_...`."
-    )
-    openapi_flows = {"clientCredentials": {"tokenUrl": TOKEN_URL, "scopes": API_SCOPES}}
-
-    def __call__(self, request: HttpRequest):
-        token = _bearer_token(request)
-        if token is None or not token.startswith("oam_"):
-            return None
-        principal = machine_for_token(token)
-        if principal is None:
-            raise InvalidToken()
-        request.user = principal
-        return principal
-
-
-class Session(SessionAuth):
-    """The browser session of a signed-in person (CSRF-checked for unsafe methods).
-
-    Customs staff must have set up their second factor, as everywhere else on the
-    site: until they have, their session does not open the API.
-    """
-
-    openapi_description = "The session of a person signed in to OpenAEO in this browser."
-
-    def authenticate(self, request: HttpRequest, key: str | None):
-        user = request.user
-        if not user.is_authenticated:
-            return None
-        if (
-            user.staff_roles
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-        ):
-            return None
-        return user
-
-
-def default_auth() -> list:
-    """The authentication every operation accepts unless it says otherwise."""
-    return [PersonalToken(), ClientCredentials(), Session()]
 
 
 # --------------------------------------------------------------------------- problem details
@@ -478,7 +360,7 @@ class OpenAeoNinjaAPI(NinjaAPI):
 
 
 def _security_for(rule: Rule, security: list[dict]) -> list[dict]:
-    machine_scheme = ClientCredentials.__name__
+    machine_scheme = MACHINE_SCHEME
     if not admits_machines(rule):
         return [entry for entry in security if machine_scheme not in entry]
     scope = getattr(rule, "scope", "")

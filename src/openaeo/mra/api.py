@@ -9,13 +9,13 @@ import datetime as dt
 from django.http import StreamingHttpResponse
 from ninja import Field, Query, Router, Schema
 
+from openaeo.accounts.api_auth import default_auth
 from openaeo.certificates import credentials
 from openaeo.common.api_policy import requires
 from openaeo.common.api_support import (
     OpenAeoNinjaAPI,
     Page,
     PageQuery,
-    default_auth,
     docs,
     install_problem_handlers,
     paginate,

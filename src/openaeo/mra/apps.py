@@ -8,4 +8,9 @@ class MraConfig(AppConfig):
     verbose_name = _("Mutual recognition")
 
     def ready(self):
-        from openaeo.mra import policy  # noqa: F401
+        # Imported here, not at the top: an AppConfig module is imported before the models
+        # are ready.
+        from openaeo.certificates import verification
+        from openaeo.mra import policy, selectors  # noqa: F401 - policy registers routes
+
+        verification.recognise_partner_records(selectors.recognised_for_verification)

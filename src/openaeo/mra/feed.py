@@ -256,7 +256,7 @@ def content_sha256(record: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _json_rows(data: bytes) -> Iterator[tuple[str, object]]:
+def json_rows(data: bytes) -> Iterator[tuple[str, object]]:
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -268,7 +268,7 @@ def _json_rows(data: bytes) -> Iterator[tuple[str, object]]:
         yield _("record %(number)d") % {"number": number}, item
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple[str, object]]:
+def csv_rows(data: bytes) -> Iterator[tuple[str, object]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -294,33 +294,3 @@ def _csv_rows(data: bytes) -> Iterator[tuple[str, object]]:
             _("Line %(line)d cannot be read as CSV: %(error)s")
             % {"line": reader.line_num, "error": error}
         ) from None
-
-
-def parse(data: bytes, file_name: str = "") -> Parsed:
-    """Every record of the file, cleaned, and every record refused with its reason.
-
-    Raises FileRefused when the file as a whole cannot be read.
-    """
-    file_format = guess_format(data, file_name)
-    if not data.strip():
-        raise FileRefused(_("The file is empty."))
-    if file_format in ("xml", "zip"):
-        from openaeo.mra import xml_files
-
-        rows = xml_files.xml_rows(xml_files.xml_from_zip(data) if file_format == "zip" else data)
-    else:
-        rows = _json_rows(data) if file_format == "json" else _csv_rows(data)
-    parsed = Parsed(file_format=file_format)
-    seen: set[str] = set()
-    for where, raw in rows:
-        number = str(raw.get("aeo_number") or "") if isinstance(raw, dict) else ""
-        try:
-            record = clean_record(raw)
-            if record["aeo_number"] in seen:
-                raise ValueError(_("The same AEO number appears earlier in the file."))
-        except ValueError as error:
-            parsed.errors.append({"where": where, "aeo_number": number[:64], "reason": str(error)})
-            continue
-        seen.add(record["aeo_number"])
-        parsed.records.append((where, record))
-    return parsed

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from openaeo.common import clock
 from openaeo.common.audit import record_event
-from openaeo.mra import feed, partner_keys, policy, xml_files
+from openaeo.mra import feed, partner_keys, policy, reading, xml_files
 from openaeo.mra.models import (
     IdentifierMapping,
     MappingStatus,
@@ -152,7 +152,7 @@ def _parse_checked(
     keys verify (docs/certificates.md, "Partner keys").
     """
     if feed.guess_format(data, file_name) != "zip":
-        return feed.parse(data, file_name), ""
+        return reading.parse(data, file_name), ""
     if not data.strip():
         raise feed.FileRefused(_("The file is empty."))
     partner.refresh_from_db(fields=["verification_keys"])  # the keys as recorded now
@@ -172,7 +172,7 @@ def _parse_checked(
             },
         )
         raise
-    parsed = feed.parse(xml, "signed.xml")
+    parsed = reading.parse(xml, "signed.xml")
     parsed.file_format = "zip"
     return parsed, kid
 

@@ -8,4 +8,9 @@ class ScreeningConfig(AppConfig):
     verbose_name = _("Compliance screening")
 
     def ready(self):
-        from openaeo.screening import policy, tasks  # noqa: F401
+        # Imported here, not at the top: an AppConfig module is imported before the models
+        # are ready.
+        from openaeo.cases import hooks
+        from openaeo.screening import policy, tasks, views  # noqa: F401
+
+        hooks.compliance_panel.register(views.case_panel)

@@ -6,21 +6,18 @@ from django.conf import settings
 from django.tasks import task
 
 from openaeo.common.periodic import register_job
+from openaeo.screening import services
 
 
 @task()
 def run_screening(run_id: int) -> dict:
-    from openaeo.screening.services import screening_run_execute
-
-    run = screening_run_execute(run_id)
+    run = services.screening_run_execute(run_id)
     return {"run": run.pk, "status": run.status, "flagged": run.flagged}
 
 
 @task()
 def rescreen_holders() -> dict:
-    from openaeo.screening.services import rescreen_holders as rescreen
-
-    run = rescreen()
+    run = services.rescreen_holders()
     return {"run": run.pk, "status": run.status, "flagged": run.flagged}
 
 

@@ -5,13 +5,23 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openaeo.common.pagination import paginate
 from openaeo.operators.models import EconomicOperator
-from openaeo.screening import forms, policy, selectors, services
+from openaeo.screening import forms, policy, run_requests, selectors, services
 from openaeo.screening.messages import flag_text, import_problem_text
+
+
+def case_panel(request, application):
+    """The screening panel of the officer's case page (registered in cases.hooks)."""
+    return render_to_string(
+        "screening/_case_panel.html",
+        {"screening": selectors.case_panel(application.operator)},
+        request=request,
+    )
 
 
 def _run_list(request, form=None, status=200):
@@ -37,7 +47,7 @@ def run_start(request):
     form = forms.RunStartForm(request.POST)
     if not form.is_valid():
         return _run_list(request, form, status=400)
-    run = services.screening_run_start(actor=request.user, as_of=form.cleaned_data["as_of"])
+    run = run_requests.screening_run_start(actor=request.user, as_of=form.cleaned_data["as_of"])
     messages.success(request, _("Screening queued. This page shows its progress."))
     return redirect("screening:run", run_id=run.pk)
 

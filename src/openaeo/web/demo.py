@@ -610,7 +610,7 @@ def _demo_cases(people, created: dict[str, int]) -> None:
 def _demo_reassessment(people) -> None:
     """A reassessment in progress on the granted demo certificate: a compliance alert made
     the supervisor open it; the certificate stays valid until the decision."""
-    from openaeo.cases import reassessments
+    from openaeo.certificates import reassessments
     from openaeo.certificates.models import Certificate
 
     certificate = Certificate.objects.filter(

@@ -1,6 +1,7 @@
 """The case models, one module per part of the case (see each module)."""
 
 from openaeo.cases.models.application import (
+    APPEALABLE,
     BEFORE_DECISION,
     CONFIRMATIONS,
     CUSTOMS_STATES,
@@ -24,6 +25,7 @@ from openaeo.cases.models.decisions import Appeal, Decision, Recommendation
 from openaeo.cases.models.visits import CorrectiveAction, ValidationVisit, VisitItem
 
 __all__ = [
+    "APPEALABLE",
     "BEFORE_DECISION",
     "CONFIRMATIONS",
     "CUSTOMS_STATES",

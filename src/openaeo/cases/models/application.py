@@ -61,6 +61,8 @@ class Outcome(models.TextChoices):
 
 GRANTS = (Outcome.GRANTED, Outcome.GRANTED_WITH_CONDITIONS)
 CONFIRMATIONS = (Outcome.CONFIRMED, Outcome.CONFIRMED_WITH_CONDITIONS)
+# Outcomes the applicant may appeal against (the letter says how).
+APPEALABLE = (Outcome.REFUSED, Outcome.IMPROVEMENT)
 
 
 class ApplicationKind(models.TextChoices):

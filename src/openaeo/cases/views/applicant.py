@@ -8,10 +8,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from openaeo.assessments import selectors as assessment_selectors
-from openaeo.cases import selectors, services
-from openaeo.cases.decisions import APPEALABLE
-from openaeo.cases.models import BEFORE_DECISION, Application, CaseStatus
+from openaeo.cases import (
+    correspondence,
+    decisions,
+    documents,
+    forms,
+    selectors,
+    services,
+    timeline,
+    workflow,
+)
+from openaeo.cases import policy as case_policy
+from openaeo.cases.models import APPEALABLE, BEFORE_DECISION, Application, CaseStatus
 from openaeo.cases.selectors import clock_context, names_of
+from openaeo.cases.views import visit_panel
 from openaeo.common import clock
 from openaeo.common.forms import apply_service_errors
 from openaeo.operators import msme
@@ -56,8 +66,6 @@ def submit(request, assessment_id: int):
 
 
 def _status_context(request, application, **bound) -> dict:
-    from openaeo.cases import correspondence, forms, timeline, visit_views
-
     events = timeline.for_applicant(selectors.timeline(application))
     decision = application.decisions.select_related("decided_by").first()
     return {
@@ -77,7 +85,7 @@ def _status_context(request, application, **bound) -> dict:
         .first()
         if application.status == CaseStatus.VALIDATION
         else None,
-        "corrective_actions": visit_views.corrective_rows(
+        "corrective_actions": visit_panel.corrective_rows(
             request, application, bound=bound.get("corrective_failed")
         ),
         "can_correspond": correspondence.can_correspond(request.user, application.operator),
@@ -102,7 +110,7 @@ def status(request, application_id: int):
     return render(request, "cases/status.html", _status_context(request, application))
 
 
-def _again(request, application, **bound):
+def status_page_again(request, application, **bound):
     return render(
         request, "cases/status.html", _status_context(request, application, **bound), status=400
     )
@@ -111,8 +119,6 @@ def _again(request, application, **bound):
 @require_POST
 def reply(request, application_id: int, request_id: int):
     """The applicant answers Customs in a thread, with attachments."""
-    from openaeo.cases import correspondence, forms
-
     application = selectors.application_visible_to(request.user, application_id)
     thread = get_object_or_404(application.information_requests, pk=request_id)
     if not correspondence.can_correspond(request.user, application.operator):
@@ -131,13 +137,11 @@ def reply(request, application_id: int, request_id: int):
         else:
             messages.success(request, _("Your reply is sent to Customs."))
             return redirect("cases:status", application_id=application.pk)
-    return _again(request, application, reply_form=form, failed_thread=thread.pk)
+    return status_page_again(request, application, reply_form=form, failed_thread=thread.pk)
 
 
 @require_POST
 def withdraw(request, application_id: int):
-    from openaeo.cases import forms, workflow
-
     application = selectors.application_visible_to(request.user, application_id)
     if not operator_policy.can_submit(request.user, application.operator):
         raise Http404
@@ -152,13 +156,11 @@ def withdraw(request, application_id: int):
         else:
             messages.success(request, _("Your application is withdrawn."))
             return redirect("cases:status", application_id=application.pk)
-    return _again(request, application, withdraw_form=form)
+    return status_page_again(request, application, withdraw_form=form)
 
 
 @require_POST
 def appeal(request, application_id: int):
-    from openaeo.cases import decisions, forms
-
     application = selectors.application_visible_to(request.user, application_id)
     if not operator_policy.can_submit(request.user, application.operator):
         raise Http404
@@ -173,14 +175,11 @@ def appeal(request, application_id: int):
         else:
             messages.success(request, _("Your appeal is lodged. You will hear from us by e-mail."))
             return redirect("cases:status", application_id=application.pk)
-    return _again(request, application, appeal_form=form)
+    return status_page_again(request, application, appeal_form=form)
 
 
 def decision_letter(request, application_id: int, decision_id: int):
     """The decision letter as a PDF, for the applicant and for the officers of the case."""
-    from openaeo.cases import documents
-    from openaeo.cases import policy as case_policy
-
     application = (
         Application.objects.select_related("operator", "programme")
         .filter(pk=application_id)

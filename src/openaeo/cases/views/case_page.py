@@ -8,14 +8,23 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from openaeo.cases import correspondence, decisions, forms, policy, selectors, timeline, workflow
+from openaeo.cases import (
+    correspondence,
+    decisions,
+    forms,
+    hooks,
+    policy,
+    selectors,
+    timeline,
+    workflow,
+)
 from openaeo.cases.models import UNDER_REVIEW, CaseStatus
 from openaeo.cases.selectors import clock_context, names_of
+from openaeo.cases.views import visit_panel
 from openaeo.common.forms import apply_service_errors
-from openaeo.screening import selectors as screening_selectors
 
 
-def _case_context(request, application, **bound_forms) -> dict:
+def case_page_context(request, application, **bound_forms) -> dict:
     revisions = list(
         application.revisions.select_related("submitted_by", "assessment").order_by("-number")
     )
@@ -41,7 +50,11 @@ def _case_context(request, application, **bound_forms) -> dict:
         "attachments": selectors.attachments_by_message(application),
         "notes": application.notes.select_related("author") if can_work else [],
         "records": application.operator.compliance_records.select_related("recorded_by"),
-        "screening": screening_selectors.case_panel(application.operator),
+        "compliance_panels": [
+            panel
+            for panel in hooks.compliance_panel.call(request, application)
+            if panel is not None
+        ],
         "recommendation": application.recommendations.filter(round=application.round)
         .select_related("recommended_by")
         .first(),
@@ -61,9 +74,7 @@ def _case_context(request, application, **bound_forms) -> dict:
             for key in FORM_KEYS
         },
     }
-    from openaeo.cases import visit_views
-
-    context.update(visit_views.panel_context(request, application, bound_forms))
+    context.update(visit_panel.panel_context(request, application, bound_forms))
     return context
 
 
@@ -99,7 +110,7 @@ def _form_for(key, application, data=None, files=None, initial=None):
 
 def case(request, application_id: int):
     application = selectors.case_for_staff(request.user, application_id)
-    return render(request, "cases/case.html", _case_context(request, application))
+    return render(request, "cases/case.html", case_page_context(request, application))
 
 
 # Each action: the form that reads it, who may take it (checked again by the service),
@@ -241,7 +252,7 @@ def act(request, application_id: int, action: str):
             messages.success(request, done)
             return redirect("cases:case", application_id=application.pk)
     application.refresh_from_db()
-    context = _case_context(request, application, **{key: form})
+    context = case_page_context(request, application, **{key: form})
     context["failed_action"] = key
     return render(request, "cases/case.html", context, status=400)
 

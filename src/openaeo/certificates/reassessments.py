@@ -23,8 +23,11 @@ from openaeo.cases.models import (
     CaseStatus,
     ReassessmentTrigger,
 )
+from openaeo.certificates import services as certificates
+from openaeo.certificates.models import Certificate
 from openaeo.common import clock
 from openaeo.common.audit import record_event
+from openaeo.operators import policy as operator_policy
 
 MIN_REASON = 20
 OPEN_FOR = ("active", "suspended")
@@ -79,8 +82,6 @@ def reassessment_open(
         ) % {"count": MIN_REASON}
     if errors:
         raise ValidationError(errors)
-    from openaeo.certificates.models import Certificate
-
     with transaction.atomic():
         certificate = (
             Certificate.objects.select_for_update(of=("self",))
@@ -152,10 +153,6 @@ def renewal_start(*, actor, certificate) -> Application | None:
     For a tier renewed "by reassessment", this opens the renewal case (a second call
     returns the same case). For one renewed "by reapplication" it returns None: the
     holder submits the self-assessment again and that application is the renewal."""
-    from openaeo.certificates import services as certificates
-    from openaeo.certificates.models import Certificate
-    from openaeo.operators import policy as operator_policy
-
     if not operator_policy.can_submit(actor, certificate.holder):
         raise PermissionDenied
     rule = certificates.renewal_rule(certificate)
